@@ -1,0 +1,1 @@
+"""The `lvyue` command line (one module per command group)."""

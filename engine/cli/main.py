@@ -1,0 +1,38 @@
+"""Entry point: assembles the command groups and maps user errors to exit code 2."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from engine.cli import calendar
+from engine.errors import InputError
+
+app = typer.Typer(
+    name="lvyue",
+    help="履约 lvyue: checks whether the parties to a service contract keep their promises.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(calendar.app, name="calendar")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; user errors print one line and exit 2, never a traceback."""
+    try:
+        app(args=argv, prog_name="lvyue")
+    except InputError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        return 2
+    except SystemExit as exc:  # click's own usage errors exit 2 here
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

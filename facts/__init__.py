@@ -1,0 +1,1 @@
+"""Evidence loading: fact schemas, loaders, normalisation and derivations."""
