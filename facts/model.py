@@ -15,6 +15,17 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class Excerpt(BaseModel):
+    """Where one field of a document fact was found, with the words matched."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: str
+    page: int | None = None
+    paragraph: int | None = None
+    text: str
+
+
 class Provenance(BaseModel):
     """Where a fact came from: enough to find the row again and prove the file."""
 
@@ -28,6 +39,7 @@ class Provenance(BaseModel):
     paragraph: int | None = None
     text: str | None = None  # matched text, for documents
     derived_from: int | None = None  # number of raw lines aggregated into this fact
+    excerpts: tuple[Excerpt, ...] = ()  # documents: one per extracted field
 
     def cite(self) -> str:
         parts = [self.file]
@@ -276,9 +288,10 @@ class Invoice(Fact):
 class Payment(Fact):
     fact_type: ClassVar[str] = "payment"
     title_zh: ClassVar[str] = "付款"
-    invoice_id: str
+    invoice_id: str | None = None
     paid_on: dt.date
     amount: Decimal
+    period: str | None = None  # what the payment settles, e.g. 2026H2
 
 
 FACT_TYPES: dict[str, type[Fact]] = {

@@ -142,7 +142,7 @@ def civil_period(
 ) -> Reckoning:
     """Last day of a period under PRC Civil Code arts. 200-204."""
     steps = [f"第201条：开始的当日 {start.isoformat()} 不计入"]
-    if days:
+    if days or not (months or years):
         nominal = start + timedelta(days=days)
         steps.append(f"按日计算：{start.isoformat()} + {days} 日 = {nominal.isoformat()}")
     else:
@@ -172,3 +172,21 @@ def late_days(due: date, paid: date) -> Reckoning:
     rule = "算尾不算头：自应付日次日起至实际付款日（含）"
     steps = [f"应付日 {due.isoformat()}，付款日 {paid.isoformat()}：逾期 {n} 日"]
     return Reckoning(n, Explanation(rule, steps))
+
+
+def deadline_after(
+    cal: WorkingCalendar,
+    start: date,
+    *,
+    working_days: int | None = None,
+    natural_days: int | None = None,
+    months: int | None = None,
+) -> Reckoning:
+    """"Within N working days / N days / N months after start": the last day allowed."""
+    if working_days is not None:
+        return add_working_days(cal, start, working_days)
+    if natural_days is not None:
+        return civil_period(cal, start, days=natural_days)
+    if months is not None:
+        return civil_period(cal, start, months=months)
+    raise ValueError("no period given")

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from engine.cli import calendar
+from engine.cli import calendar, rules
 from engine.errors import InputError
 
 app = typer.Typer(
@@ -16,6 +16,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(calendar.app, name="calendar")
+app.add_typer(rules.app, name="rules")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,118 @@
+"""`lvyue facts ...`: what an evidence folder holds, file by file, before any rule runs.
+
+An auditor checks here that every file was read, that rows read = facts +
+rejected, and why each rejected row was refused, before trusting findings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from engine.cli.common import echo_json
+from engine.errors import InputError
+from facts.evidence import EvidenceSet, FileReport, load_evidence
+from facts.model import FACT_TYPES
+
+app = typer.Typer(help="Evidence folders: load, account for every row, show where facts came from.")
+
+
+@app.callback()
+def _group() -> None:
+    """Evidence folders and the facts loaded from them."""
+
+
+@app.command()
+def inspect(
+    evidence_dir: Path = typer.Argument(
+        ..., metavar="EVIDENCE_DIR", help="Folder with evidence.yaml."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    with_facts: bool = typer.Option(False, "--facts", help="With --json: include every fact."),
+) -> None:
+    """Per file: type, sha256, rows = facts + rejected (with reasons), date range; unlisted files."""
+    try:
+        evidence = load_evidence(evidence_dir)
+    except InputError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if as_json:
+        echo_json(to_json(evidence, with_facts))
+    else:
+        typer.echo(to_text(evidence))
+
+
+def report_json(r: FileReport) -> dict[str, Any]:
+    return {
+        "file": r.file,
+        "fact_type": r.fact_type,
+        "title_zh": FACT_TYPES[r.fact_type].title_zh,
+        "sha256": r.sha256,
+        "sheet": r.sheet,
+        "encoding": r.encoding,
+        "rows": r.rows,
+        "facts": r.facts,
+        "rejected": [{"row": x.row, "field": x.field, "reason": x.reason} for x in r.rejected],
+        "date_range": [d.isoformat() for d in r.date_range] if r.date_range else None,
+        "ignored_columns": r.ignored_columns,
+        "log": None
+        if r.log is None
+        else {
+            "lines_aggregated": r.log.aggregated,
+            "lines_outside_location": r.log.outside_location,
+            "lines_rejected": r.rows - r.log.aggregated - r.log.outside_location,
+            "derived_facts": r.log.derived,
+        },
+    }
+
+
+def to_json(evidence: EvidenceSet, with_facts: bool = False) -> dict[str, Any]:
+    """The JSON form; no absolute paths or times, so equal inputs give equal bytes."""
+    out: dict[str, Any] = {
+        "files": [report_json(r) for r in evidence.files],
+        "unlisted": evidence.unlisted,
+        "facts_by_type": {t: len(v) for t, v in evidence.facts.items()},
+        "present_types": sorted(evidence.present_types()),
+    }
+    if with_facts:
+        out["facts"] = {
+            t: [f.model_dump(mode="json") for f in v] for t, v in evidence.facts.items()
+        }
+    return out
+
+
+def to_text(evidence: EvidenceSet) -> str:
+    lines: list[str] = []
+    n_facts = sum(r.facts for r in evidence.files)
+    n_rej = sum(len(r.rejected) for r in evidence.files)
+    lines.append(f"{len(evidence.files)} files, {n_facts} facts, {n_rej} rejected")
+    for r in evidence.files:
+        where = f" sheet {r.sheet}" if r.sheet else ""
+        lines.append("")
+        lines.append(f"{r.file}{where}\t{r.fact_type} {FACT_TYPES[r.fact_type].title_zh}")
+        lines.append(f"  sha256 {r.sha256}")
+        if r.log:
+            bad = r.rows - r.log.aggregated - r.log.outside_location
+            lines.append(
+                f"  lines {r.rows} = aggregated {r.log.aggregated} + outside location "
+                f"{r.log.outside_location} + rejected {bad}  ->  facts {r.facts}"
+            )
+        else:
+            lines.append(f"  rows {r.rows} = facts {r.facts} + rejected {len(r.rejected)}")
+        if r.date_range:
+            lines.append(f"  dates {r.date_range[0].isoformat()} .. {r.date_range[1].isoformat()}")
+        if r.encoding:
+            lines.append(f"  encoding {r.encoding}")
+        if r.ignored_columns:
+            lines.append(f"  ignored columns: {', '.join(r.ignored_columns)}")
+        for x in r.rejected:
+            at = f"row {x.row}" if x.row is not None else "document"
+            lines.append(
+                f"  rejected {at}" + (f" [{x.field}]" if x.field else "") + f": {x.reason}"
+            )
+    if evidence.unlisted:
+        lines.append("")
+        lines.append("not in evidence.yaml (not loaded): " + ", ".join(evidence.unlisted))
+    return "\n".join(lines)

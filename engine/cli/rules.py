@@ -1,0 +1,118 @@
+"""`lvyue rules ...`: lint, list, test, schema and coverage of a rule pack."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from engine.cli.common import echo_json
+from engine.errors import InputError
+from engine.kinds import KINDS
+from engine.pack import Contract, load_pack
+from engine.rule import Rule
+from engine.scenarios import Scenario, run_pack_scenarios
+
+app = typer.Typer(help="Rule packs: lint, list, scenario tests, JSON Schema, clause coverage.")
+PackArg = typer.Argument(..., metavar="PACK", help="A rule pack folder, e.g. rules/hebi-shuguang-2026")
+
+
+@app.command()
+def lint(pack: Path = PackArg) -> None:
+    """Every problem in the pack, with file and line; exit 2 if any."""
+    errors: list[InputError] = []
+    try:
+        p = load_pack(pack, collect=errors)
+    except InputError as exc:
+        if exc not in errors:
+            errors.insert(0, exc)
+        p = None
+    if p is not None:
+        known = set(p.contract.clauses)
+        for r in p.rules:
+            if known and r.clause not in known:
+                errors.append(
+                    InputError(f"clause {r.clause!r} is not in contract.yaml clauses", file=p.rule_files[r.id], field=f"{r.id}.clause")
+                )
+    for e in errors:
+        typer.echo(f"error: {e}")
+    if errors:
+        typer.echo(f"{len(errors)} problem(s)")
+        raise typer.Exit(2)
+    assert p is not None
+    typer.echo(f"ok: {len(p.rules)} rules, {len(p.params)} parameters")
+
+
+@app.command("list")
+def list_(pack: Path = PackArg, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Rule, clause, kind, obligor."""
+    p = load_pack(pack)
+    rows = [
+        {"id": r.id, "clause": r.clause, "kind": r.kind, "obligor": r.obligor, "severity": r.severity, "title": r.title}
+        for r in p.rules
+    ]
+    if as_json:
+        echo_json(rows)
+        return
+    for r in rows:
+        typer.echo(f"{r['id']:<28} {r['clause']:<12} {r['kind']:<15} {r['obligor']:<8} {r['title']}")
+
+
+@app.command()
+def test(pack: Path = PackArg) -> None:
+    """Run the pack's YAML scenario tests: one line per failure, then the totals."""
+    p = load_pack(pack)
+    outcomes = run_pack_scenarios(p)
+    failed = [o for o in outcomes if not o.passed]
+    for o in failed:
+        where = f"{Path(o.file).name}:{o.line}" if o.line else Path(o.file).name
+        typer.echo(f"FAIL {where} {o.name}: " + "; ".join(o.problems))
+    typer.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def schema() -> None:
+    """JSON Schema of contract.yaml, rules (with every obligation kind's check) and scenarios."""
+    rule = Rule.model_json_schema()
+    rule["properties"].pop("spec", None)
+    rule["properties"].pop("remedy", None)
+    checks = {name: k.Spec.model_json_schema() for name, k in sorted(KINDS.items())}
+    rule["properties"]["check"] = {"oneOf": [{"$ref": f"#/$defs/check_{n}"} for n in checks]}
+    doc = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "lvyue rule pack",
+        "$defs": {
+            "contract": Contract.model_json_schema(),
+            "rule": rule,
+            "scenario": Scenario.model_json_schema(),
+            **{f"check_{n}": s for n, s in checks.items()},
+        },
+    }
+    typer.echo(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+@app.command()
+def coverage(pack: Path = PackArg, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Every numbered clause of the contract and the rules (or manual items) covering it."""
+    p = load_pack(pack)
+    table = []
+    for clause, heading in p.contract.clauses.items():
+        rules = [r for r in p.rules if r.clause == clause]
+        state = "uncovered" if not rules else ("manual" if all(r.kind == "manual" for r in rules) else "ruled")
+        table.append(
+            {"clause": clause, "heading": heading, "state": state, "rules": [f"{r.id} ({r.kind})" for r in rules]}
+        )
+    if as_json:
+        echo_json(table)
+    else:
+        for row in table:
+            rules = ", ".join(row["rules"]) or "—"
+            typer.echo(f"{row['clause']:<10} {row['state']:<9} {row['heading']}  ← {rules}")
+    missing = [r["clause"] for r in table if r["state"] == "uncovered"]
+    if not as_json:
+        typer.echo(f"{len(table) - len(missing)} of {len(table)} clauses covered" + (f"; not covered: {', '.join(missing)}" if missing else ""))
+    if missing:
+        raise typer.Exit(1)

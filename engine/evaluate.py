@@ -1,0 +1,244 @@
+"""Evaluate a pack against facts for an as-of date and a period.
+
+Order of work: rules whose evidence is absent become `no_evidence`, manual
+rules become checklist items, every other rule is expanded into Items by
+its obligation kind; durable_rules decides all Items in one run; the
+decisions become findings (consecutive days of one subject merged).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.calendar import deadline_after
+from engine.findings import Deadline, EvidenceRef, Finding, Status, stable_id
+from engine.kinds import KINDS, Context, Item
+from engine.pack import Pack
+from engine.rule import Rule
+from engine.runner import Probe, decide
+from facts.model import FACT_TYPES, Fact
+
+EVIDENCE_CAP = 25  # evidence listed per finding; the total is always given
+
+
+@dataclass
+class Evaluation:
+    pack: Pack
+    as_of: dt.date
+    period: tuple[dt.date, dt.date]
+    findings: list[Finding]
+    items_checked: int = 0
+    calendar_years: dict[int, bool] = field(default_factory=dict)
+
+
+class _Fmt(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _types_zh(types: Iterable[str]) -> str:
+    return "、".join(f"{FACT_TYPES[t].title_zh}({t})" if t in FACT_TYPES else t for t in sorted(types))
+
+
+def evaluate(
+    pack: Pack,
+    facts: dict[str, list[Fact]],
+    *,
+    as_of: dt.date,
+    period: tuple[dt.date, dt.date],
+    present: set[str] | None = None,
+) -> Evaluation:
+    """Findings for every rule of the pack; `present`: fact types whose evidence was supplied."""
+    present = set(facts) if present is None else present
+    ctx = Context(pack, pack.calendar, pack.params, as_of, period, facts)
+    findings: list[Finding] = []
+    pending: list[tuple[Rule, list[Item]]] = []
+    for rule in pack.rules:
+        kind = KINDS[rule.kind]
+        if rule.kind == "manual":
+            findings.append(_manual(pack, rule, period))
+            continue
+        absent = kind.requires(rule.spec) - present
+        if absent:
+            findings.append(_no_evidence(pack, rule, period, absent))
+            continue
+        pending.append((rule, kind.expand(rule, rule.spec, ctx)))
+    probes = [Probe(i.required, i.op, i.observed) for _, items in pending for i in items]
+    outcomes = iter(decide(probes))
+    for rule, items in pending:
+        decided = [(i, next(outcomes)) for i in items]
+        findings.extend(_findings(pack, rule, decided, ctx))
+    findings.sort(key=lambda f: (f.clause, f.rule, f.period[0] if f.period else dt.date.min, f.subject, f.id))
+    years = range(min(period[0], as_of).year, max(period[1], as_of).year + 1)
+    cal_years = {y: pack.calendar.is_official(y) for y in years}
+    return Evaluation(pack, as_of, period, findings, len(probes), cal_years)
+
+
+def _base(pack: Pack, rule: Rule, status: Status, subject: str, period, key: str) -> Finding:
+    start = period[0].isoformat() if period else ""
+    return Finding(
+        id=f"{rule.id}:{stable_id(pack.id, rule.id, subject, key or start)}",
+        rule=rule.id,
+        clause=rule.clause,
+        title=rule.title,
+        kind=rule.kind,
+        obligor=rule.obligor,
+        severity=rule.severity,
+        status=status,
+        subject=subject,
+        period=period,
+        message={},
+        consequence=rule.consequence,
+    )
+
+
+def _manual(pack: Pack, rule: Rule, period) -> Finding:
+    f = _base(pack, rule, "manual", rule.title, period, "manual")
+    how = rule.spec.how
+    f.message = {"zh": f"人工核查：{how}", "en": f"Manual check: {how}"}
+    f.details = {"how": how}
+    return f
+
+
+def _no_evidence(pack: Pack, rule: Rule, period, absent: set[str]) -> Finding:
+    f = _base(pack, rule, "no_evidence", rule.title, period, "no_evidence")
+    f.message = {
+        "zh": f"缺少证据：未提供{_types_zh(absent)}，无法判断是否履约（不视为合规）",
+        "en": f"No evidence: no {', '.join(sorted(absent))} supplied; compliance cannot be shown",
+    }
+    f.details = {"missing_fact_types": sorted(absent)}
+    return f
+
+
+def _status(item: Item, outcome: str) -> Status:
+    if outcome == "met":
+        return "compliant"
+    if outcome == "unmet":
+        return "breach"
+    return item.missing  # type: ignore[return-value]
+
+
+def _runs(decided: list[tuple[Item, str]]) -> list[list[tuple[Item, Status]]]:
+    """Group non-compliant items: consecutive checked days of one subject merge."""
+    by_subject: dict[str, list[tuple[Item, Status]]] = {}
+    for item, outcome in decided:
+        by_subject.setdefault(item.subject, []).append((item, _status(item, outcome)))
+    runs: list[list[tuple[Item, Status]]] = []
+    for seq in by_subject.values():
+        current: list[tuple[Item, Status]] = []
+        for item, status in seq:
+            joinable = (
+                current
+                and item.day is not None
+                and current[-1][0].day is not None
+                and current[-1][1] == status
+            )
+            if status == "compliant":
+                if current:
+                    runs.append(current)
+                current = []
+            elif joinable:
+                current.append((item, status))
+            else:
+                if current:
+                    runs.append(current)
+                current = [(item, status)]
+        if current:
+            runs.append(current)
+    return runs
+
+
+def _findings(pack: Pack, rule: Rule, decided: list[tuple[Item, str]], ctx: Context) -> list[Finding]:
+    runs = _runs(decided)
+    if not runs:
+        return [_compliant(pack, rule, decided, ctx)]
+    return [_from_run(pack, rule, run, ctx) for run in runs]
+
+
+def _render(rule: Rule, values: dict[str, Any]) -> dict[str, str]:
+    if rule.message is None:
+        return {"zh": f"{rule.title}：{values['subject']}", "en": f"{rule.id}: {values['subject']}"}
+    return {
+        "zh": rule.message.zh.format_map(_Fmt(values)),
+        "en": rule.message.en.format_map(_Fmt(values)),
+    }
+
+
+def _evidence(facts: Iterable[Fact]) -> tuple[list[EvidenceRef], int]:
+    unique: dict[tuple[str, str], Fact] = {}
+    for f in facts:
+        unique.setdefault((f.fact_type, f.id), f)
+    ordered = [unique[k] for k in sorted(unique)]
+    return [EvidenceRef.of(f) for f in ordered[:EVIDENCE_CAP]], len(ordered)
+
+
+def _from_run(pack: Pack, rule: Rule, run: list[tuple[Item, Status]], ctx: Context) -> Finding:
+    first, status = run[0]
+    items = [i for i, _ in run]
+    if first.day is not None:
+        period = (items[0].day, items[-1].day)
+    else:
+        period = first.period
+    worst = min(items, key=lambda i: (i.observed or 0)) if first.op == "ge" else first
+    f = _base(pack, rule, status, first.subject, period, first.key if first.day is None else "")
+    values = {
+        **worst.values,
+        "subject": first.subject,
+        "title": rule.title,
+        "clause": rule.clause,
+        "start": period[0].isoformat() if period else "",
+        "end": period[1].isoformat() if period else "",
+        "days": len(items),
+        "status": status,
+    }
+    f.message = _render(rule, values)
+    f.evidence, f.evidence_total = _evidence(e for i in items for e in i.evidence)
+    f.details = {
+        k: v for k, v in worst.values.items() if isinstance(v, (str, int, bool)) or v is None
+    }
+    f.details.update({"required": worst.required, "observed": worst.observed, "compare": worst.op})
+    if first.day is not None:
+        f.details["days"] = [i.day.isoformat() for i in items if i.day]
+    f.amounts = dict(worst.amounts)
+    f.notes = sorted({n for i in items for n in i.notes})
+    if status == "breach" and any(i.other_reading_met for i in items):
+        f.notes.append("仅按严格读法（通知日与事件日均不计入）构成违约；若将事件当日计入则不构成违约")
+        f.details["reading_sensitive"] = True
+    f.deadline = _deadline(rule, status, worst, ctx)
+    return f
+
+
+def _deadline(rule: Rule, status: Status, item: Item, ctx: Context) -> Deadline | None:
+    if status == "at_risk" and item.deadline is not None:
+        return Deadline.of(item.deadline, "履行期限")
+    if status != "breach" or rule.remedy is None:
+        return None
+    r = rule.remedy
+    if r.working_days is None and r.natural_days is None and r.months is None:
+        return None
+    reck = deadline_after(
+        ctx.calendar, ctx.as_of, working_days=r.working_days, natural_days=r.natural_days, months=r.months
+    )
+    basis = "整改期限（自整改通知下达之日起算，默认以核查基准日为下达日）"
+    return Deadline.of(reck, basis)
+
+
+def _compliant(pack: Pack, rule: Rule, decided: list[tuple[Item, str]], ctx: Context) -> Finding:
+    start, end = ctx.window()
+    f = _base(pack, rule, "compliant", rule.title, (start, end), "compliant")
+    n = len(decided)
+    if n:
+        f.message = {
+            "zh": f"已核查 {n} 项，均符合约定",
+            "en": f"{n} item(s) checked, all compliant",
+        }
+    else:
+        f.message = {"zh": "期内无应核查事项（证据已提供）", "en": "Nothing fell due in the period (evidence supplied)"}
+    f.evidence, f.evidence_total = _evidence(e for i, _ in decided for e in i.evidence)
+    f.details = {"checked": n}
+    notes = sorted({x for i, _ in decided for x in i.notes})
+    f.notes = notes[:10]
+    return f

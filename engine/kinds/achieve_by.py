@@ -1,0 +1,92 @@
+"""`achieve_by`: a state reached by a deadline within the term.
+
+Examples: 四（四）3 — MLPS level-3 filing within the term; 四（四）4 — a
+passed commercial cryptography assessment within the term; 三.2 — the
+overdue 9-month sum settled within 3 months of signing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, StrictInt
+
+from engine.calendar import civil_period
+from engine.kinds.base import Context, Item, Kind, SpecBase, field_date, iso, matches
+from engine.kinds.periodic import Passed
+
+
+class By(BaseModel):
+    """The deadline: the term's end, or a Civil Code period from signing, or a date."""
+
+    model_config = ConfigDict(extra="forbid")
+    term_end: bool = False
+    months: StrictInt | None = None
+    days: StrictInt | None = None
+    date: dt.date | None = None
+
+
+class AchieveBySpec(SpecBase):
+    kind: Literal["achieve_by"]
+    date_field: str
+    by: By
+    passed: Passed | None = None
+    sum_field: str | None = None
+    sum_at_least: Decimal | None = None
+    pending: Literal["at_risk", "manual"] = "at_risk"
+
+
+class AchieveBy(Kind):
+    name = "achieve_by"
+    Spec = AchieveBySpec
+    variables = {"deadline", "achieved_on", "total", "target"}
+    summary = "a state reached by a deadline"
+
+    def deadline(self, spec: AchieveBySpec, ctx: Context):
+        if spec.by.term_end:
+            return ctx.pack.term_end()
+        if spec.by.date is not None:
+            return civil_period(ctx.calendar, spec.by.date, days=0)
+        return civil_period(ctx.calendar, ctx.signed_on, months=spec.by.months or 0, days=spec.by.days or 0)
+
+    def expand(self, rule, spec: AchieveBySpec, ctx: Context) -> list[Item]:
+        due = self.deadline(spec, ctx)
+        due_day: dt.date = due.value  # type: ignore[assignment]
+        facts = ctx.select(spec.facts, spec.where)
+        ok = [f for f in facts if spec.passed is None or matches(f, {spec.passed.field: spec.passed.values})]
+        dated = sorted((d, f.id, f) for f in ok if (d := field_date(f, spec.date_field)) and d <= ctx.as_of)
+        achieved: dt.date | None = None
+        total = Decimal(0)
+        for d, _, f in dated:
+            if spec.sum_field:
+                total += Decimal(getattr(f, spec.sum_field))
+                if total >= (spec.sum_at_least or 0):
+                    achieved = d
+                    break
+            else:
+                achieved = d
+                break
+        values = {
+            "deadline": iso(due_day),
+            "achieved_on": iso(achieved),
+            "total": f"{total:.2f}",
+            "target": f"{spec.sum_at_least:.2f}" if spec.sum_at_least is not None else "—",
+        }
+        pending = spec.pending if ctx.as_of <= due_day else "breach"
+        return [
+            Item(
+                key="term",
+                subject=rule.title,
+                required=due_day.toordinal(),
+                op="le",
+                observed=achieved.toordinal() if achieved else None,
+                missing=pending,  # type: ignore[arg-type]
+                evidence=facts,
+                period=(ctx.signed_on, due_day),
+                values=values,
+                deadline=due,
+                amounts={"total": total} if spec.sum_field else {},
+            )
+        ]

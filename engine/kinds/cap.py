@@ -1,0 +1,73 @@
+"""`cap`: money within a limit per contract year.
+
+Example: 三.1.1 — the annual service fee budget must not exceed 10.7M CNY.
+Amounts are compared in fen (integers), so nothing is lost to floats.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from engine.kinds.base import Context, Item, Kind, SpecBase, field_date
+from engine.kinds.periods import Every, periods
+
+FEN = Decimal("0.01")
+
+
+class Exclude(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    field: str
+    values: list[str]
+
+
+class CapSpec(SpecBase):
+    kind: Literal["cap"]
+    amount_field: str
+    date_field: str
+    per: Every = "contract_year"
+    at_most: Decimal
+    exclude: Exclude | None = None
+
+
+def fen(amount: Decimal) -> int:
+    return int((amount / FEN).to_integral_value())
+
+
+class Cap(Kind):
+    name = "cap"
+    Spec = CapSpec
+    variables = {"total", "cap", "headroom", "period_label"}
+    summary = "money within a limit"
+
+    def expand(self, rule, spec: CapSpec, ctx: Context) -> list[Item]:
+        facts = ctx.select(spec.facts, spec.where)
+        if spec.exclude:
+            skip = set(spec.exclude.values)
+            facts = [f for f in facts if str(getattr(f, spec.exclude.field, "")) not in skip]
+        start = max(ctx.period[0], ctx.signed_on)
+        items = []
+        for p in periods(spec.per, start, min(ctx.period[1], ctx.as_of), ctx.signed_on):
+            mine = [f for f in facts if (d := field_date(f, spec.date_field)) and p.start <= d <= min(p.end, ctx.as_of)]
+            total = sum((Decimal(getattr(f, spec.amount_field)) for f in mine), Decimal(0))
+            items.append(
+                Item(
+                    key=p.label,
+                    subject=p.label,
+                    required=fen(spec.at_most),
+                    op="le",
+                    observed=fen(total),
+                    evidence=mine,
+                    period=(p.start, p.end),
+                    values={
+                        "total": f"{total:,.2f}",
+                        "cap": f"{spec.at_most:,.2f}",
+                        "headroom": f"{spec.at_most - total:,.2f}",
+                        "period_label": p.label,
+                    },
+                    amounts={"total": total, "cap": spec.at_most, "headroom": spec.at_most - total},
+                )
+            )
+        return items

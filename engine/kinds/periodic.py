@@ -1,0 +1,93 @@
+"""`periodic`: an artefact for every period (a report each month, a drill each year).
+
+Examples: 三.1.1 — a monthly resource usage confirmation report; 四（一）3 —
+periodic operation reports; 四（三）1 — drills every year; 四（四）3 — a
+security assessment every year; 五 — a performance review every half year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, StrictInt
+
+from engine.calendar import deadline_after
+from engine.kinds.base import Context, Item, Kind, SpecBase, field_date, iso, matches
+from engine.kinds.periods import Every, Period, periods
+
+
+class Due(BaseModel):
+    """When a period's artefact is due, counted from the period's last day."""
+
+    model_config = ConfigDict(extra="forbid")
+    working_days: StrictInt | None = None
+    natural_days: StrictInt | None = None
+    months: StrictInt | None = None
+
+
+class Passed(BaseModel):
+    """Only facts whose field is one of these values count (e.g. a passing conclusion)."""
+
+    model_config = ConfigDict(extra="forbid")
+    field: str
+    values: list[Any]
+
+
+class PeriodicSpec(SpecBase):
+    kind: Literal["periodic"]
+    every: Every
+    date_field: str
+    period_field: str | None = None  # match by label (2026-07) instead of by date
+    due: Due = Due(natural_days=0)
+    passed: Passed | None = None
+    pending: Literal["at_risk", "skip"] = "skip"
+
+
+class Periodic(Kind):
+    name = "periodic"
+    Spec = PeriodicSpec
+    variables = {"period_label", "due_date", "delivered_on"}
+    summary = "an artefact for every period"
+
+    def _belongs(self, spec: PeriodicSpec, f: Any, p: Period) -> bool:
+        if spec.period_field:
+            return str(getattr(f, spec.period_field, "")) == p.label
+        d = field_date(f, spec.date_field)
+        return d is not None and p.start <= d <= p.end
+
+    def expand(self, rule, spec: PeriodicSpec, ctx: Context) -> list[Item]:
+        facts = ctx.select(spec.facts, spec.where)
+        start = max(ctx.period[0], ctx.signed_on)
+        items = []
+        for p in periods(spec.every, start, ctx.period[1], ctx.signed_on):
+            if p.start > ctx.as_of:
+                continue
+            due = deadline_after(
+                ctx.calendar, p.end, working_days=spec.due.working_days,
+                natural_days=spec.due.natural_days, months=spec.due.months,
+            )
+            due_day: dt.date = due.value  # type: ignore[assignment]
+            mine = [f for f in facts if self._belongs(spec, f, p)]
+            ok = [f for f in mine if spec.passed is None or matches(f, {spec.passed.field: spec.passed.values})]
+            dated = sorted((d, f.id, f) for f in ok if (d := field_date(f, spec.date_field)))
+            first = dated[0][0] if dated else None
+            if first is None and ctx.as_of <= due_day:
+                if spec.pending == "skip":
+                    continue
+            items.append(
+                Item(
+                    key=p.label,
+                    subject=p.label,
+                    required=due_day.toordinal(),
+                    op="le",
+                    observed=first.toordinal() if first else None,
+                    missing="at_risk" if ctx.as_of <= due_day else "breach",
+                    evidence=mine,
+                    period=(p.start, p.end),
+                    values={"period_label": p.label, "due_date": iso(due_day), "delivered_on": iso(first)},
+                    deadline=due,
+                    notes=[f"期内有 {len(mine) - len(ok)} 份未达标"] if len(mine) > len(ok) else [],
+                )
+            )
+        return items

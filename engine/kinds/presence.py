@@ -1,0 +1,65 @@
+"""`presence`: something happens on every working day (make-up days included).
+
+Example: 四（三）2 — at least one engineer on site at Party A's office on
+every working day.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, StrictInt
+
+from engine.kinds.base import Context, Item, Kind, SpecBase
+
+
+class Roster(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    facts: str
+    where: dict = {}
+
+
+class PresenceSpec(SpecBase):
+    kind: Literal["presence"]
+    date_field: str = "day"
+    person_field: str = "person_id"
+    roster: Roster | None = None  # count only people on this roster (e.g. on-site staff)
+    at_least: StrictInt = 1
+
+
+class Presence(Kind):
+    name = "presence"
+    Spec = PresenceSpec
+    variables = {"count", "required"}
+    summary = "something happens on every working day"
+
+    def requires(self, spec: PresenceSpec) -> set[str]:
+        return {spec.facts} | ({spec.roster.facts} if spec.roster else set())
+
+    def expand(self, rule, spec: PresenceSpec, ctx: Context) -> list[Item]:
+        allowed = None
+        if spec.roster:
+            allowed = {f.id for f in ctx.select(spec.roster.facts, spec.roster.where)}
+        by_day: dict = {}
+        for f in ctx.select(spec.facts, spec.where):
+            if allowed is not None and getattr(f, spec.person_field) not in allowed:
+                continue
+            by_day.setdefault(getattr(f, spec.date_field), []).append(f)
+        items = []
+        for d in ctx.days(working_only=True):
+            have = by_day.get(d, [])
+            people = {getattr(f, spec.person_field) for f in have}
+            items.append(
+                Item(
+                    key=d.isoformat(),
+                    subject=rule.title,
+                    required=spec.at_least,
+                    op="ge",
+                    observed=len(people) or None,
+                    day=d,
+                    evidence=have,
+                    values={"count": len(people), "required": spec.at_least},
+                    notes=[f"{d.isoformat()} 为调休上班日"] if ctx.calendar.info(d).reason == "makeup" else [],
+                )
+            )
+        return items

@@ -1,0 +1,153 @@
+"""`respond_within`: after a trigger, an action within N working days (or by a set date).
+
+Examples: 四（二）2 — resources delivered within 3 working days of a formal
+request; 五 — rectification within 5 working days of an acceptance failure;
+三.2 — payment within 60 working days of the invoice, with the late-payment
+penalty and the termination right of 八.2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, StrictInt, model_validator
+
+from engine.calendar import deadline_after, late_days
+from engine.kinds.base import Context, Item, Kind, SpecBase, field_date, iso, matches
+from facts.model import Fact
+
+
+class JoinedResponse(BaseModel):
+    """The response is another fact (a payment for an invoice)."""
+
+    model_config = ConfigDict(extra="forbid")
+    facts: str
+    match: str  # field of the response fact holding the trigger fact's id
+    date: str
+    amount: str | None = None  # when set, the response completes once the sum covers the trigger's amount
+    where: dict = {}
+
+
+class LateFee(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rate_per_day: Decimal
+    amount_field: str
+    escalate_after_days: StrictInt | None = None  # e.g. termination right when this late or more
+
+
+class RespondWithinSpec(SpecBase):
+    kind: Literal["respond_within"]
+    trigger_date: str
+    response_date: str | None = None
+    response: JoinedResponse | None = None
+    working_days: StrictInt | None = None
+    natural_days: StrictInt | None = None
+    months: StrictInt | None = None
+    deadline_field: str | None = None
+    late_fee: LateFee | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> RespondWithinSpec:
+        ways = [self.working_days, self.natural_days, self.months, self.deadline_field]
+        if sum(w is not None for w in ways) != 1:
+            raise ValueError("give exactly one of working_days, natural_days, months, deadline_field")
+        if (self.response_date is None) == (self.response is None):
+            raise ValueError("give exactly one of response_date or response")
+        return self
+
+
+class RespondWithin(Kind):
+    name = "respond_within"
+    Spec = RespondWithinSpec
+    variables = {"trigger_date", "deadline", "response_date", "late_days", "penalty", "required", "unit"}
+    summary = "after a trigger, an action within N working days"
+
+    def requires(self, spec: RespondWithinSpec) -> set[str]:
+        return {spec.facts}  # a missing response file means "no response", not "no evidence"
+
+    def _response(self, spec: RespondWithinSpec, f: Fact, ctx: Context) -> tuple[dt.date | None, list[Fact]]:
+        if spec.response_date is not None:
+            return field_date(f, spec.response_date), []
+        j = spec.response
+        assert j is not None
+        found = sorted(
+            (r for r in ctx.facts.get(j.facts, []) if getattr(r, j.match, None) == f.id and matches(r, j.where)),
+            key=lambda r: (field_date(r, j.date), r.id),
+        )
+        if not found:
+            return None, []
+        if j.amount and spec.late_fee:
+            need = Decimal(getattr(f, spec.late_fee.amount_field))
+            total = Decimal(0)
+            for r in found:
+                total += Decimal(getattr(r, j.amount))
+                if total >= need:
+                    return field_date(r, j.date), found
+            return None, found
+        return field_date(found[0], j.date), found
+
+    def expand(self, rule, spec: RespondWithinSpec, ctx: Context) -> list[Item]:
+        start, _ = ctx.window()
+        items = []
+        for f in ctx.select(spec.facts, spec.where):
+            trigger = field_date(f, spec.trigger_date)
+            if trigger is None or trigger > ctx.as_of:
+                continue
+            response, joined = self._response(spec, f, ctx)
+            if trigger < start and response is not None and response < start:
+                continue  # settled before the period under check
+            if spec.deadline_field:
+                due = field_date(f, spec.deadline_field)
+                deadline = deadline_after(ctx.calendar, due, natural_days=0) if due else None
+                required_n, unit = spec.deadline_field, "通知所定期限"
+            else:
+                deadline = deadline_after(
+                    ctx.calendar, trigger, working_days=spec.working_days,
+                    natural_days=spec.natural_days, months=spec.months,
+                )
+                required_n = spec.working_days or spec.natural_days or spec.months
+                unit = "工作日" if spec.working_days else ("日" if spec.natural_days else "个月")
+            if deadline is None:
+                continue
+            due_day: dt.date = deadline.value  # type: ignore[assignment]
+            pending = response is None and ctx.as_of <= due_day
+            values = {
+                "trigger_date": iso(trigger),
+                "deadline": iso(due_day),
+                "response_date": iso(response),
+                "required": required_n,
+                "unit": unit,
+                "late_days": 0,
+                "penalty": "0.00",
+            }
+            item = Item(
+                key=f.id,
+                subject=f.id,
+                required=due_day.toordinal(),
+                op="le",
+                observed=response.toordinal() if response else None,
+                missing="at_risk" if pending else "breach",
+                evidence=[f, *joined],
+                period=(trigger, due_day),
+                values=values,
+                deadline=deadline,
+            )
+            if spec.late_fee and not pending:
+                self._late_fee(spec.late_fee, f, due_day, response or ctx.as_of, response is None, item)
+            items.append(item)
+        return items
+
+    def _late_fee(self, fee: LateFee, f: Fact, due: dt.date, until: dt.date, unpaid: bool, item: Item) -> None:
+        days = late_days(due, until).value
+        amount = Decimal(getattr(f, fee.amount_field))
+        penalty = amount * fee.rate_per_day * days
+        item.values["late_days"] = days
+        item.values["penalty"] = f"{penalty.quantize(Decimal('0.01'))}"
+        item.amounts.update({"amount_due": amount, "penalty": penalty})
+        if unpaid:
+            item.notes.append(f"截至 {until.isoformat()} 仍未付清，违约金计至该日")
+        if fee.escalate_after_days is not None and days >= fee.escalate_after_days:
+            item.notes.append(f"逾期 {days} 日，已达 {fee.escalate_after_days} 日：对方取得解除合同的权利")
+            item.values["escalation"] = True

@@ -1,0 +1,223 @@
+"""A contract pack: contract.yaml (parties, dates, parameters) plus rule files.
+
+Everything a clause states lives here as data; the engine only reads it.
+Loading never stops at the first problem when linting: `load_pack(...,
+collect=errors)` gathers every error with file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from engine.calendar import WorkingCalendar, build_calendar, civil_period
+from engine.calendar.reckon import Reckoning
+from engine.errors import InputError
+from engine.rule import Rule
+from engine.yamlio import LineDict, load_yaml, locate, validation_errors
+
+ParamType = Literal["int", "decimal", "money", "date", "str", "bool", "list"]
+
+
+class Party(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str  # exact legal name, as written in the contract
+    short: str | None = None
+    role_zh: str  # 甲方 / 乙方
+    sme: bool | None = None  # small or medium enterprise (payment law overlay)
+
+
+class Payee(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str  # as written in the contract's payee clause
+    bank: str
+    account: str
+    clause: str
+
+
+class Term(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    years: int = 0
+    months: int = 0
+    clause: str
+    text: str
+    # civil_code: last day per Civil Code art. 202 (2026-07-01 + 1y = 2027-07-01);
+    # day_before: the reading many people use (2027-06-30).
+    reading: Literal["civil_code", "day_before"] = "civil_code"
+
+
+class Parameter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    value: Any
+    type: ParamType | None = None
+    clause: str | None = None
+    text: str | None = None  # the clause words the number comes from
+    note: str | None = None
+    confirm: bool = False  # not stated by the contract: an assumption to confirm
+
+
+class Contract(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    title: str
+    signed_on: dt.date
+    parties: dict[Literal["party_a", "party_b"], Party]
+    payee: Payee | None = None
+    term: Term
+    calendar_overrides: list[str] = Field(default_factory=list)  # files relative to the pack
+    rule_files: list[str] = Field(default_factory=list)  # default: every *.yaml but contract.yaml
+    clauses: dict[str, str] = Field(default_factory=dict)  # every numbered clause → its heading
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+
+
+def _coerce(name: str, p: Parameter) -> Any:
+    """Type a parameter's value: money and rates stay exact (no floats)."""
+    v, t = p.value, p.type
+    if t is None:
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, int):
+            return v
+        if isinstance(v, float):
+            raise ValueError("write decimal numbers as quoted strings (\"0.0005\") to keep them exact")
+        return v
+    if t == "int":
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise ValueError(f"expected an integer, got {v!r}")
+        return v
+    if t in ("decimal", "money"):
+        if isinstance(v, float):
+            raise ValueError("write decimal numbers as quoted strings to keep them exact")
+        try:
+            return Decimal(str(v))
+        except InvalidOperation:
+            raise ValueError(f"expected a decimal number, got {v!r}") from None
+    if t == "date":
+        try:
+            return dt.date.fromisoformat(str(v))
+        except ValueError:
+            raise ValueError(f"expected an ISO date, got {v!r}") from None
+    if t == "bool":
+        if not isinstance(v, bool):
+            raise ValueError(f"expected true or false, got {v!r}")
+        return v
+    if t == "list":
+        if not isinstance(v, list):
+            raise ValueError(f"expected a list, got {v!r}")
+        return list(v)
+    return str(v)
+
+
+@dataclass
+class Pack:
+    """A loaded, validated pack."""
+
+    root: Path
+    contract: Contract
+    params: dict[str, Any]
+    rules: list[Rule]
+    rule_files: dict[str, str] = field(default_factory=dict)  # rule id → file
+    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+
+    @property
+    def id(self) -> str:
+        return self.contract.id
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    def term_end(self) -> Reckoning:
+        t = self.contract.term
+        r = civil_period(self.calendar, self.contract.signed_on, years=t.years, months=t.months)
+        if t.reading == "day_before":
+            end = r.value - dt.timedelta(days=1)  # type: ignore[operator]
+            steps = [*r.explanation.steps, f"合同期限按“次日前一日”读法：{end.isoformat()}"]
+            return Reckoning(end, type(r.explanation)(r.explanation.rule, steps))
+        return r
+
+
+def _rule_files(root: Path, contract: Contract) -> list[Path]:
+    if contract.rule_files:
+        return [root / f for f in contract.rule_files]
+    return sorted(p for p in root.glob("*.yaml") if p.name != "contract.yaml")
+
+
+def load_pack(root: Path, collect: list[InputError] | None = None) -> Pack:
+    """Load a pack; with `collect`, gather all errors instead of raising the first."""
+    root = Path(root)
+    errors: list[InputError] = []
+
+    def fail(e: InputError) -> None:
+        if collect is None:
+            raise e
+        errors.append(e)
+
+    if not (root / "contract.yaml").is_file():
+        raise InputError("not a rule pack (no contract.yaml)", file=str(root))
+    cfile = str(root / "contract.yaml")
+    cdata = load_yaml(root / "contract.yaml")
+    try:
+        contract = Contract.model_validate(cdata)
+    except ValidationError as exc:
+        errs = validation_errors(exc, cdata, cfile)
+        for e in errs[1:]:
+            fail(e)
+        if collect is not None:
+            collect.extend(errors)
+        raise errs[0] from None
+
+    params: dict[str, Any] = {}
+    for name, p in contract.parameters.items():
+        try:
+            params[name] = _coerce(name, p)
+        except ValueError as exc:
+            line = locate(cdata, ("parameters", name, "value"))
+            fail(InputError(str(exc), file=cfile, line=line, field=f"parameters.{name}"))
+
+    calendar = build_calendar([root / f for f in contract.calendar_overrides])
+    rules: list[Rule] = []
+    where: dict[str, str] = {}
+    from engine.rule import parse_rules  # local: rule parsing needs the params
+
+    for path in _rule_files(root, contract):
+        data = load_yaml(path)
+        for rule, err in parse_rules(data, str(path), params):
+            if err is not None:
+                fail(err)
+                continue
+            assert rule is not None
+            if rule.id in where:
+                line = _second_line(data, rule.id)
+                fail(
+                    InputError(
+                        f"duplicate rule id (first in {Path(where[rule.id]).name})",
+                        file=str(path),
+                        line=line,
+                        field="id",
+                    )
+                )
+                continue
+            where[rule.id] = str(path)
+            rules.append(rule)
+    if collect is not None:
+        collect.extend(errors)
+    return Pack(root, contract, params, rules, where, calendar)
+
+
+def _second_line(data: Any, rule_id: str) -> int | None:
+    """The line of the last rule with this id in a file (the duplicate)."""
+    line = None
+    if isinstance(data, list):
+        for i, item in enumerate(data):
+            if isinstance(item, LineDict) and item.get("id") == rule_id:
+                line = data.item_lines[i]  # type: ignore[attr-defined]
+    return line

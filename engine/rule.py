@@ -1,0 +1,164 @@
+"""The rule model: one checkable obligation, as the pack's YAML states it.
+
+A rule's `check` names an obligation kind and gives its fact selectors and
+parameters; `$name` refers to a contract.yaml parameter, so a rule never
+repeats a number the contract states.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
+
+from engine.errors import InputError
+from engine.yamlio import LineDict, LineList, locate, validation_errors
+
+Severity = Literal["critical", "major", "minor"]
+
+
+class Remediation(BaseModel):
+    """How the deadline to put a breach right is computed."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    working_days: StrictInt | None = None
+    natural_days: StrictInt | None = None
+    months: StrictInt | None = None
+    start: Literal["notice", "as_of"] = Field("notice", alias="from")
+    action: str | None = None  # what Party B (or A) must do, in Chinese
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    zh: str
+    en: str
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    clause: str
+    text: str
+    title: str
+    obligor: Literal["party_a", "party_b"]
+    severity: Severity = "major"
+    check: dict[str, Any]
+    remediation: dict[str, Any] | None = None  # as written; may use $parameters
+    consequence: str | None = None
+    message: Message | None = None
+    note: str | None = None
+    # The parsed obligation kind spec (set by parse_rules, not written in YAML).
+    spec: Any = Field(default=None, exclude=True)
+    remedy: Remediation | None = Field(default=None, exclude=True)
+
+    @property
+    def kind(self) -> str:
+        return str(self.check.get("kind"))
+
+
+class _Missing(Exception):
+    def __init__(self, name: str, path: tuple[Any, ...]) -> None:
+        self.name, self.path = name, path
+
+
+def resolve_refs(node: Any, params: dict[str, Any], path: tuple[Any, ...] = ()) -> Any:
+    """Replace `$name` strings by the parameter's typed value."""
+    if isinstance(node, dict):
+        return {k: resolve_refs(v, params, (*path, k)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [resolve_refs(v, params, (*path, i)) for i, v in enumerate(node)]
+    if isinstance(node, str) and node.startswith("$") and len(node) > 1:
+        name = node[1:]
+        if name not in params:
+            raise _Missing(name, path)
+        return params[name]
+    return node
+
+
+def message_fields(template: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(template) if f}
+
+
+def _parse_one(item: Any, file: str, params: dict[str, Any]) -> Rule:
+    from engine.kinds import COMMON_VARIABLES, KINDS
+
+    if not isinstance(item, LineDict):
+        raise InputError("expected a rule (a mapping with id, clause, text, ...)", file=file)
+    try:
+        rule = Rule.model_validate(item)
+    except ValidationError as exc:
+        raise validation_errors(exc, item, file)[0] from None
+    kind_name = rule.check.get("kind")
+    kind = KINDS.get(str(kind_name))
+    if kind is None:
+        raise InputError(
+            f"unknown obligation kind {kind_name!r} (known: {', '.join(sorted(KINDS))})",
+            file=file,
+            line=locate(item, ("check", "kind")),
+            field=f"{rule.id}.check.kind",
+        )
+    resolved: dict[str, Any] = {}
+    for part in ("check", "remediation"):
+        try:
+            resolved[part] = resolve_refs(item.get(part), params)
+        except _Missing as m:
+            raise InputError(
+                f"unknown parameter ${m.name} (not in contract.yaml parameters)",
+                file=file,
+                line=locate(item, (part, *m.path)),
+                field=f"{rule.id}.{part}",
+            ) from None
+    remediation = resolved["remediation"]
+    try:
+        spec = kind.Spec.model_validate(resolved["check"])
+    except ValidationError as exc:
+        errs = validation_errors(exc, item["check"], file, prefix=f"{rule.id}.check.")
+        first = errs[0]
+        first.message += " (check the parameter's type)" if _refers(item["check"]) else ""
+        raise first from None
+    if remediation is not None:
+        try:
+            rule.remedy = Remediation.model_validate(remediation)
+        except ValidationError as exc:
+            raise validation_errors(exc, item.get("remediation"), file, prefix=f"{rule.id}.remediation.")[0] from None
+    if rule.message is not None:
+        allowed = COMMON_VARIABLES | kind.variables
+        for lang in ("zh", "en"):
+            unknown = message_fields(getattr(rule.message, lang)) - allowed
+            if unknown:
+                raise InputError(
+                    f"unknown placeholder {{{sorted(unknown)[0]}}} (this kind offers: {', '.join(sorted(allowed))})",
+                    file=file,
+                    line=locate(item, ("message", lang)),
+                    field=f"{rule.id}.message.{lang}",
+                )
+    rule.spec = spec
+    return rule
+
+
+def _refers(node: Any) -> bool:
+    if isinstance(node, dict):
+        return any(_refers(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_refers(v) for v in node)
+    return isinstance(node, str) and node.startswith("$")
+
+
+def parse_rules(
+    data: Any, file: str, params: dict[str, Any]
+) -> Iterator[tuple[Rule | None, InputError | None]]:
+    """Every rule in a rule file, or the error that stops it, one by one."""
+    if data is None:
+        return
+    if not isinstance(data, LineList):
+        yield None, InputError("expected a list of rules", file=file, line=getattr(data, "line", None))
+        return
+    for item in data:
+        try:
+            yield _parse_one(item, file, params), None
+        except InputError as exc:
+            exc.file = exc.file or file
+            yield None, exc

@@ -1,0 +1,190 @@
+"""Scenario tests in YAML next to the rules (the OpenFisca habit).
+
+A scenario gives an as-of date, optionally a period and parameter changes,
+inline facts by type, and the findings expected (rule, subject, status,
+optionally deadline). `exhaustive: true` adds "and no other findings that
+need attention" for the rules evaluated.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from engine.errors import InputError
+from engine.evaluate import evaluate
+from engine.findings import Finding, Status
+from engine.pack import Pack, Parameter, _coerce
+from engine.yamlio import LineDict, LineList, load_yaml, validation_errors
+from facts.model import FACT_TYPES, Fact, Provenance
+
+
+class Expect(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rule: str
+    status: Status
+    subject: str | None = None
+    deadline: dt.date | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    amounts: dict[str, str] = Field(default_factory=dict)
+
+
+class Scenario(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    as_of: dt.date
+    period: str | None = None  # START..END
+    params: dict[str, Any] = Field(default_factory=dict)
+    rules: list[str] = Field(default_factory=list)  # evaluate only these (default: rules named in expect)
+    facts: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
+    expect: list[Expect]
+    exhaustive: bool = False
+
+
+@dataclass
+class Outcome:
+    file: str
+    line: int | None
+    name: str
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+def parse_period(text: str, what: str = "period") -> tuple[dt.date, dt.date]:
+    try:
+        a, b = text.split("..")
+        start, end = dt.date.fromisoformat(a.strip()), dt.date.fromisoformat(b.strip())
+    except ValueError:
+        raise InputError(f"expected START..END with ISO dates, got {text!r}", field=what) from None
+    if end < start:
+        raise InputError(f"period ends before it starts: {text!r}", field=what)
+    return start, end
+
+
+def _facts(sc: Scenario, raw: LineDict, file: str) -> dict[str, list[Fact]]:
+    out: dict[str, list[Fact]] = {}
+    for ftype, rows in sc.facts.items():
+        model = FACT_TYPES.get(ftype)
+        if model is None:
+            raise InputError(f"unknown fact type {ftype!r}", file=file, line=raw["facts"].key_lines.get(ftype))
+        lines = raw["facts"][ftype]
+        out[ftype] = []
+        for i, row in enumerate(rows):
+            line = lines.item_lines[i] if isinstance(lines, LineList) else None
+            prov = Provenance(file=Path(file).name, sha256="", row=line)
+            try:
+                out[ftype].append(model.model_validate({**row, "provenance": prov}))
+            except ValidationError as exc:
+                raise validation_errors(exc, lines[i], file, prefix=f"facts.{ftype}[{i}].")[0] from None
+        out[ftype].sort(key=lambda f: f.id)
+    return out
+
+
+def _with_params(pack: Pack, changes: dict[str, Any]) -> Pack:
+    if not changes:
+        return pack
+    from engine.rule import parse_rules  # noqa: F401 - re-parse rules with the new parameters
+
+    params = dict(pack.params)
+    for name, value in changes.items():
+        if name not in pack.contract.parameters:
+            raise InputError(f"unknown parameter {name!r}", field="params")
+        declared = pack.contract.parameters[name]
+        params[name] = _coerce(name, Parameter(value=value, type=declared.type))
+    clone = copy.copy(pack)
+    clone.params = params
+    rules = []
+    from engine.rule import _parse_one
+
+    for r in pack.rules:
+        data = LineDict(r.model_dump(exclude={"spec"}, by_alias=True, exclude_none=True))
+        data.key_lines = {}
+        rules.append(_parse_one(data, "(scenario)", params))
+    clone.rules = rules
+    return clone
+
+
+def _match(e: Expect, f: Finding) -> bool:
+    return (
+        f.rule == e.rule
+        and (e.subject is None or f.subject == e.subject)
+        and (e.start is None or (f.period is not None and f.period[0] == e.start))
+    )
+
+
+def run_scenario(pack: Pack, sc: Scenario, raw: LineDict, file: str) -> Outcome:
+    out = Outcome(file, raw.line, sc.name)
+    p = _with_params(pack, sc.params)
+    names = set(sc.rules or [e.rule for e in sc.expect])
+    unknown = names - {r.id for r in p.rules}
+    if unknown:
+        out.problems.append(f"unknown rule(s): {', '.join(sorted(unknown))}")
+        return out
+    p = copy.copy(p)
+    p.rules = [r for r in p.rules if r.id in names]
+    period = parse_period(sc.period) if sc.period else (pack.contract.signed_on, sc.as_of)
+    facts = _facts(sc, raw, file)
+    result = evaluate(p, facts, as_of=sc.as_of, period=period, present=set(facts))
+    used: set[str] = set()
+    for e in sc.expect:
+        hits = [f for f in result.findings if _match(e, f)]
+        if not hits:
+            out.problems.append(f"expected {e.rule} {e.subject or '*'} {e.status}: no such finding")
+            continue
+        right = [f for f in hits if f.status == e.status]
+        if not right:
+            got = ", ".join(f"{f.subject}={f.status}" for f in hits)
+            out.problems.append(f"{e.rule} {e.subject or '*'}: expected {e.status}, got {got}")
+            continue
+        f = right[0]
+        used.add(f.id)
+        if e.deadline is not None:
+            got_d = f.deadline.date if f.deadline else None
+            if got_d != e.deadline:
+                out.problems.append(f"{e.rule} {f.subject}: expected deadline {e.deadline}, got {got_d}")
+        if e.end is not None and (f.period is None or f.period[1] != e.end):
+            out.problems.append(f"{e.rule} {f.subject}: expected end {e.end}, got {f.period}")
+        for k, v in e.amounts.items():
+            from engine.findings import money
+
+            got_a = money(f.amounts[k]) if k in f.amounts else None
+            if got_a != v:
+                out.problems.append(f"{e.rule} {f.subject}: expected {k}={v}, got {got_a}")
+    if sc.exhaustive:
+        for f in result.findings:
+            if f.id not in used and f.status != "compliant":
+                out.problems.append(f"unexpected finding {f.rule} {f.subject} {f.status}: {f.message['zh']}")
+    return out
+
+
+def scenario_files(pack: Pack) -> list[Path]:
+    return sorted((pack.root / "tests").glob("*.yaml"))
+
+
+def run_pack_scenarios(pack: Pack) -> list[Outcome]:
+    outcomes = []
+    for path in scenario_files(pack):
+        data = load_yaml(path)
+        if not isinstance(data, LineList):
+            raise InputError("expected a list of scenarios", file=str(path))
+        for raw in data:
+            try:
+                sc = Scenario.model_validate(raw)
+            except ValidationError as exc:
+                raise validation_errors(exc, raw, str(path))[0] from None
+            try:
+                outcomes.append(run_scenario(pack, sc, raw, str(path)))
+            except InputError as exc:
+                exc.file = exc.file or str(path)
+                exc.line = exc.line or raw.line
+                raise
+    return outcomes

@@ -1,0 +1,244 @@
+"""An evidence folder → an EvidenceSet: facts by type, and an account of every file.
+
+The rules engine reads `facts`; the auditor reads `files` (rows read = facts
++ rejected, with reasons) and `unlisted` (files nobody declared), because a
+finding is only as good as the evidence it cites and no row may vanish.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.errors import InputError
+from facts.documents import DOCUMENT_SUFFIXES, extract, read_blocks
+from facts.logs import load_log
+from facts.manifest import MANIFEST_NAME, FileEntry, load_manifest
+from facts.model import FACT_TYPES, Fact, Provenance
+from facts.records import RecordBuilder, Rejection
+from facts.tables import TABLE_SUFFIXES, iter_fields, read_table
+
+__all__ = ["EvidenceSet", "FileReport", "LogCounts", "Rejection", "load_evidence"]
+
+NOT_EVIDENCE = {MANIFEST_NAME, "README.md"}
+OLD_OFFICE = {".xls": ".xlsx", ".doc": ".docx", ".et": ".xlsx", ".wps": ".docx"}
+
+
+@dataclass(frozen=True)
+class LogCounts:
+    """For a log: rows = aggregated + outside_location + len(rejected)."""
+
+    aggregated: int  # lines that went into the derived facts
+    outside_location: int  # good lines at another door/site than `location:`
+    derived: int  # daily facts produced (before any duplicate was rejected)
+
+
+@dataclass
+class FileReport:
+    """One manifest file's account. Tables/documents: rows == facts + len(rejected)."""
+
+    file: str
+    fact_type: str
+    sha256: str
+    rows: int
+    facts: int
+    rejected: list[Rejection]
+    date_range: tuple[dt.date, dt.date] | None
+    sheet: str | None = None
+    encoding: str | None = None
+    ignored_columns: list[str] = field(default_factory=list)
+    log: LogCounts | None = None
+
+
+@dataclass
+class EvidenceSet:
+    root: Path
+    facts: dict[str, list[Fact]]  # by fact_type, sorted by id
+    files: list[FileReport]  # in manifest order
+    unlisted: list[str]  # files in the folder the manifest does not name
+
+    def present_types(self) -> set[str]:
+        """Types some manifest file was loaded for, even if it gave 0 facts.
+
+        A type that is present with no facts is evidence of absence; a type
+        not present at all is missing evidence (`no_evidence`).
+        """
+        return {f.fact_type for f in self.files}
+
+    def all_facts(self) -> list[Fact]:
+        return [f for t in sorted(self.facts) for f in self.facts[t]]
+
+
+@dataclass
+class _Loaded:
+    rows: int
+    facts: list[Fact]
+    rejected: list[Rejection]
+    sheet: str | None = None
+    encoding: str | None = None
+    ignored_columns: list[str] = field(default_factory=list)
+    log: LogCounts | None = None
+    id_field: str = "id"  # the source column the id came from, for duplicate messages
+
+
+def load_evidence(root: Path) -> EvidenceSet:
+    """Load every file the manifest names; InputError for anything that stops the audit."""
+    root = Path(root)
+    manifest = load_manifest(root)
+    by_type: dict[str, dict[str, Fact]] = {}
+    reports: list[FileReport] = []
+    for entry in manifest.files:
+        path = root / entry.path
+        if not path.is_file():
+            raise InputError(f"listed in {MANIFEST_NAME} but not found", file=entry.path)
+        sha = sha256_of(path)
+        loaded = _load_file(path, entry, sha)
+        seen = by_type.setdefault(entry.type, {})
+        kept: list[Fact] = []
+        for fact in loaded.facts:
+            first = seen.get(fact.id)
+            if first is None:
+                seen[fact.id] = fact
+                kept.append(fact)
+            else:
+                where = first.provenance.cite() if first.provenance else "?"
+                row = fact.provenance.row if fact.provenance else None
+                loaded.rejected.append(
+                    Rejection(
+                        entry.path,
+                        row,
+                        loaded.id_field,
+                        f"duplicate id {fact.id!r} (first: {where})",
+                    )
+                )
+        loaded.rejected.sort(key=lambda r: (r.row is None, r.row or 0))
+        reports.append(
+            FileReport(
+                file=entry.path,
+                fact_type=entry.type,
+                sha256=sha,
+                rows=loaded.rows,
+                facts=len(kept),
+                rejected=loaded.rejected,
+                date_range=date_range(kept),
+                sheet=loaded.sheet,
+                encoding=loaded.encoding,
+                ignored_columns=loaded.ignored_columns,
+                log=loaded.log,
+            )
+        )
+    facts = {t: [seen[k] for k in sorted(seen)] for t, seen in sorted(by_type.items())}
+    listed = {e.path for e in manifest.files}
+    return EvidenceSet(root, facts, reports, unlisted_files(root, listed))
+
+
+def _load_file(path: Path, entry: FileEntry, sha: str) -> _Loaded:
+    suffix = path.suffix.lower()
+    if entry.derive:
+        r = load_log(path, entry, sha)
+        counts = LogCounts(r.aggregated, r.outside_location, len(r.facts))
+        return _Loaded(r.rows, r.facts, r.rejected, None, r.encoding, r.ignored_columns, counts)
+    if suffix in OLD_OFFICE:
+        raise InputError(
+            f"old Office format; save it as {OLD_OFFICE[suffix]} and list that file",
+            file=entry.path,
+        )
+    if suffix in DOCUMENT_SUFFIXES:
+        return _load_document(path, entry, sha)
+    if suffix in TABLE_SUFFIXES:
+        return _load_table(path, entry, sha)
+    raise InputError(f"cannot read {suffix or 'extension-less'} files", file=entry.path)
+
+
+def _load_table(path: Path, entry: FileEntry, sha: str) -> _Loaded:
+    table = read_table(path, entry)
+    builder = RecordBuilder(entry, FACT_TYPES[entry.type], entry.path)
+    pairs = builder.rename(table.headers)
+    missing = [h for h in entry.columns if h not in table.headers]
+    if missing:
+        raise InputError(
+            f"column {missing[0]!r} named in {MANIFEST_NAME} is not in the file "
+            f"(headers: {', '.join(table.headers)})",
+            file=entry.path,
+        )
+    if entry.id and "{" not in entry.id and entry.id not in table.headers:
+        if entry.id not in builder.kinds:
+            raise InputError(
+                f"id column {entry.id!r} named in {MANIFEST_NAME} is not in the file",
+                file=entry.path,
+            )
+    facts: list[Fact] = []
+    rejected: list[Rejection] = []
+    for row, raw in iter_fields(table, pairs):
+        prov = Provenance(file=entry.path, sha256=sha, sheet=table.sheet, row=row)
+        result = builder.build(raw, row, prov)
+        (rejected if isinstance(result, Rejection) else facts).append(result)  # type: ignore[arg-type]
+    used = {h for h, _ in pairs}
+    ignored = [h for h in table.headers if h not in used]
+    id_field = builder.source.get("id") or entry.id or "id"
+    return _Loaded(
+        len(table.rows), facts, rejected, table.sheet, table.encoding, ignored, None, id_field
+    )
+
+
+def _load_document(path: Path, entry: FileEntry, sha: str) -> _Loaded:
+    if not entry.extract:
+        raise InputError("a document needs extract: patterns in the manifest", file=entry.path)
+    blocks = read_blocks(path, entry)
+    found = extract(blocks, entry.extract)
+    excerpts = tuple(f.excerpt for f in found.values())
+    head = excerpts[0] if excerpts else None
+    prov = Provenance(
+        file=entry.path,
+        sha256=sha,
+        page=head.page if head else None,
+        paragraph=head.paragraph if head else None,
+        text=head.text if head else None,
+        excerpts=excerpts,
+    )
+    builder = RecordBuilder(entry, FACT_TYPES[entry.type], entry.path)
+    result = builder.build({k: f.value for k, f in found.items()}, None, prov)
+    if isinstance(result, Rejection):
+        not_found = [k for k in entry.extract if k not in found]
+        if not_found:
+            empty = "" if any(b.text.strip() for b in blocks) else "; the file has no text layer"
+            reason = f"{result.reason}; patterns not found: {', '.join(not_found)}{empty}"
+            result = Rejection(result.file, None, result.field, reason)
+        return _Loaded(1, [], [result])
+    return _Loaded(1, [result], [])
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def date_range(facts: list[Fact]) -> tuple[dt.date, dt.date] | None:
+    """Earliest and latest date in any date field of these facts."""
+    days = [
+        v
+        for f in facts
+        for v in f.__dict__.values()
+        if isinstance(v, dt.date) and not isinstance(v, dt.datetime)
+    ]
+    return (min(days), max(days)) if days else None
+
+
+def unlisted_files(root: Path, listed: set[str]) -> list[str]:
+    """Files under root the manifest does not name (hidden files and lock files skipped)."""
+    out = []
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root).as_posix()
+        if not p.is_file() or rel in listed or rel in NOT_EVIDENCE:
+            continue
+        if any(part.startswith(".") for part in p.relative_to(root).parts) or p.name.startswith(
+            "~$"
+        ):
+            continue
+        out.append(rel)
+    return out

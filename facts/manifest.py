@@ -1,0 +1,156 @@
+"""The evidence manifest (`evidence.yaml`): which file holds which facts, and how to read it.
+
+A contract manager writes it, so every option is named for what it means in
+the file ("columns: {姓名: name}"), and a mistake is reported with its line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from engine.errors import InputError
+from engine.yamlio import LineDict, LineList, load_yaml, locate, validate
+from facts.model import FACT_TYPES
+
+MANIFEST_NAME = "evidence.yaml"
+
+Derive = Literal["access_log", "monitoring"]
+DERIVED_TYPE: dict[str, str] = {"access_log": "onsite_day", "monitoring": "system_day"}
+LOG_FIELDS: dict[str, tuple[str, ...]] = {
+    "access_log": ("person_id", "time", "location"),
+    "monitoring": ("system", "time", "status"),
+}
+
+
+class FileEntry(BaseModel):
+    """One evidence file: its fact type and how its columns/text become fact fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str
+    type: str
+    title: str | None = None  # free text for people, e.g. 乙方人员名册（2026年9月）
+    sheet: str | None = None  # XLSX: sheet name (default: the first sheet)
+    header_row: int = Field(default=1, ge=1)  # tables: the row holding the headers
+    encoding: str | None = None  # CSV/logs: e.g. gb18030; detected when absent
+    delimiter: str | None = None  # CSV/logs: detected from the header when absent
+    records: str | None = None  # JSON/YAML: key of the list of records, if not top level
+    columns: dict[str, str] = Field(default_factory=dict)  # source header -> field name
+    values: dict[str, dict[str, Any]] = Field(default_factory=dict)  # field -> {source: value}
+    defaults: dict[str, Any] = Field(default_factory=dict)  # used when the cell is blank
+    fixed: dict[str, Any] = Field(default_factory=dict)  # always set, whatever the file says
+    id: str | None = None  # "{person_id}" template, or the column holding the id
+    extract: dict[str, str] = Field(default_factory=dict)  # documents: field -> regex, 1 group
+    derive: Derive | None = None  # logs: aggregate into onsite_day / system_day
+    location: list[str] | None = None  # access logs: keep only these door/site names
+    time_format: str | None = None  # logs: strptime format if not a usual one
+    failure_values: list[str] | None = None  # monitoring: status values meaning failure
+
+    @field_validator("location", "failure_values", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("columns")
+    @classmethod
+    def _tidy_headers(cls, v: dict[str, str]) -> dict[str, str]:
+        return {" ".join(str(k).split()): f for k, f in v.items()}
+
+    @field_validator("path")
+    @classmethod
+    def _relative(cls, v: str) -> str:
+        p = Path(v)
+        if p.is_absolute() or ".." in p.parts:
+            raise ValueError("must be a path inside the evidence folder")
+        return p.as_posix()
+
+    @field_validator("extract")
+    @classmethod
+    def _one_group(cls, v: dict[str, str]) -> dict[str, str]:
+        for name, pattern in v.items():
+            try:
+                groups = re.compile(pattern).groups
+            except re.error as exc:
+                raise ValueError(f"{name}: not a valid regular expression ({exc})") from None
+            if groups != 1:
+                raise ValueError(f"{name}: the pattern needs exactly one (group), has {groups}")
+        return v
+
+    @model_validator(mode="after")
+    def _derive_fits_type(self) -> FileEntry:
+        if self.derive and DERIVED_TYPE[self.derive] != self.type:
+            raise ValueError(
+                f"derive: {self.derive} produces type {DERIVED_TYPE[self.derive]}, not {self.type}"
+            )
+        if self.location and self.derive != "access_log":
+            raise ValueError("location: only for derive: access_log")
+        return self
+
+
+class Manifest(BaseModel):
+    """The whole manifest; `audit` and `note` are for people and ignored by lvyue."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    audit: str | None = None
+    note: str | None = None
+    files: list[FileEntry]
+
+
+def load_manifest(root: Path) -> Manifest:
+    """Read and check `evidence.yaml`; a top-level list is accepted as the `files` list."""
+    path = root / MANIFEST_NAME
+    if not root.is_dir():
+        raise InputError("evidence folder not found", file=str(root))
+    if not path.is_file():
+        raise InputError(
+            f"no {MANIFEST_NAME} in the evidence folder (it lists each file and its fact type)",
+            file=str(root),
+        )
+    data = load_yaml(path)
+    if isinstance(data, LineList):
+        wrapped = LineDict(files=data)
+        wrapped.line, wrapped.key_lines = data.line, {"files": data.line}
+        data = wrapped
+    if not isinstance(data, dict):
+        raise InputError("expected a list of files (or a mapping with files:)", file=MANIFEST_NAME)
+    manifest = validate(Manifest, data, MANIFEST_NAME)
+    for i, entry in enumerate(manifest.files):
+        if entry.type not in FACT_TYPES:
+            known = ", ".join(sorted(FACT_TYPES))
+            raise InputError(
+                f"unknown fact type {entry.type!r} for {entry.path} (known: {known})",
+                file=MANIFEST_NAME,
+                line=locate(data, ("files", i, "type")),
+                field="type",
+            )
+        _check_field_names(entry, data, i)
+    return manifest
+
+
+def _check_field_names(entry: FileEntry, data: Any, i: int) -> None:
+    """Every field the manifest names must exist, so a typo fails loudly, with its line."""
+    if entry.derive:
+        known = set(LOG_FIELDS[entry.derive])
+    else:
+        known = {n for n in FACT_TYPES[entry.type].model_fields if n != "provenance"}
+    named = {
+        "columns": list(entry.columns.values()),
+        "values": list(entry.values),
+        "defaults": list(entry.defaults),
+        "fixed": list(entry.fixed),
+        "extract": list(entry.extract),
+    }
+    for key, names in named.items():
+        for name in names:
+            if name not in known:
+                raise InputError(
+                    f"{name!r} is not a field of {entry.type} (fields: {', '.join(sorted(known))})",
+                    file=MANIFEST_NAME,
+                    line=locate(data, ("files", i, key)),
+                    field=key,
+                )
