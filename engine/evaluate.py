@@ -61,6 +61,9 @@ def evaluate(
         if rule.kind == "manual":
             findings.append(_manual(pack, rule, period))
             continue
+        if rule.applies_from == "term_end" and as_of < (end := pack.term_end().value):
+            findings.append(_not_yet(pack, rule, period, end))
+            continue
         absent = kind.requires(rule.spec) - present
         if absent:
             findings.append(_no_evidence(pack, rule, period, absent))
@@ -100,6 +103,16 @@ def _manual(pack: Pack, rule: Rule, period) -> Finding:
     how = rule.spec.how
     f.message = {"zh": f"人工核查：{how}", "en": f"Manual check: {how}"}
     f.details = {"how": how}
+    return f
+
+
+def _not_yet(pack: Pack, rule: Rule, period, start: dt.date) -> Finding:
+    f = _base(pack, rule, "manual", rule.title, period, "not_yet")
+    f.message = {
+        "zh": f"该义务自合同期满（{start.isoformat()}）起适用，本期尚未到期，届时核查",
+        "en": f"This obligation arises when the term ends ({start.isoformat()}); check it then",
+    }
+    f.details = {"applies_from": start.isoformat()}
     return f
 
 

@@ -41,11 +41,13 @@ class Rule(BaseModel):
 
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     clause: str
+    related_clauses: list[str] = Field(default_factory=list)  # other clauses this rule also checks
     text: str
     title: str
     obligor: Literal["party_a", "party_b"]
     severity: Severity = "major"
     check: dict[str, Any]
+    applies_from: Literal["term_end"] | None = None  # an obligation that only arises at the term's end
     remediation: dict[str, Any] | None = None  # as written; may use $parameters
     consequence: str | None = None
     message: Message | None = None

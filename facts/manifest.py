@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from engine.errors import InputError
-from engine.yamlio import LineDict, LineList, load_yaml, locate, validate
+from engine.yamlio import LineDict, LineList, locate, parse_yaml, validate
 from facts.model import FACT_TYPES
 
 MANIFEST_NAME = "evidence.yaml"
@@ -111,7 +111,13 @@ def load_manifest(root: Path) -> Manifest:
             f"no {MANIFEST_NAME} in the evidence folder (it lists each file and its fact type)",
             file=str(root),
         )
-    data = load_yaml(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"cannot read the manifest ({exc}); save it as UTF-8", file=MANIFEST_NAME
+        ) from None
+    data = parse_yaml(text, MANIFEST_NAME)
     if isinstance(data, LineList):
         wrapped = LineDict(files=data)
         wrapped.line, wrapped.key_lines = data.line, {"files": data.line}

@@ -18,6 +18,9 @@ from typing import Any, Literal
 Kind = Literal["date", "decimal", "bool", "int", "list", "text"]
 
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_ALNUM = {
+    c: c - 0xFEE0 for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
+}  # ０-９ Ａ-Ｚ ａ-ｚ; Chinese punctuation (，：（）) stays as written
 _SPACES = " \t\r\n\u3000\u00a0\ufeff"
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0, after its 1900 leap-year bug
 _SERIAL_MIN, _SERIAL_MAX = 10_000, 2_958_465  # 1927-05-18 .. 9999-12-31
@@ -37,12 +40,13 @@ def clean(value: Any) -> Any:
 
 
 def text(value: Any) -> str:
-    """A cell as text; integral floats (Excel's 13800000000.0) lose their `.0`."""
+    """A cell as text: full-width letters/digits made ASCII (an ID number typed as
+    ４１０６…Ｘ must match 4106…X); integral floats (Excel's 13800000000.0) lose `.0`."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
-    return str(value).strip(_SPACES)
+    return str(value).translate(_ALNUM).strip(_SPACES)
 
 
 _DATE_PATTERNS = [
@@ -108,7 +112,7 @@ def parse_bool(value: Any) -> bool:
     raise ValueError(f"not yes/no: {value!r} (expected 是/否, yes/no, true/false, 1/0)")
 
 
-_MONEY_NOISE = re.compile(r"[¥$,\s]|^(?:rmb|cny)|(?:rmb|cny|人民币)$|元$")
+_MONEY_NOISE = re.compile(r"[¥$,\s]|^(?:rmb|cny|人民币)|(?:rmb|cny)$|元$")
 
 
 def parse_decimal(value: Any) -> Decimal:

@@ -163,7 +163,9 @@ def civil_period(
         )
     steps.append("第203条：最后一日的截止时间为二十四时")
     rule = "《民法典》第二百条至第二百零四条（期间计算）"
-    return Reckoning(end, Explanation(rule, steps, **_met(cal, _span(start, end))))
+    met = _met(cal, _span(nominal, end))  # only the days the end moved over matter
+    met["provisional_years"] = cal.provisional_years(_span(start, end))
+    return Reckoning(end, Explanation(rule, steps, **met))
 
 
 def late_days(due: date, paid: date) -> Reckoning:

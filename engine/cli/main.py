@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from engine.cli import calendar, rules
+from engine.cli import calendar, check, facts, rules
 from engine.errors import InputError
 
 app = typer.Typer(
@@ -17,6 +17,8 @@ app = typer.Typer(
 )
 app.add_typer(calendar.app, name="calendar")
 app.add_typer(rules.app, name="rules")
+app.add_typer(facts.app, name="facts")
+app.command("check")(check.check)
 
 
 def main(argv: list[str] | None = None) -> int:

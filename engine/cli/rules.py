@@ -100,7 +100,7 @@ def coverage(pack: Path = PackArg, as_json: bool = typer.Option(False, "--json")
     p = load_pack(pack)
     table = []
     for clause, heading in p.contract.clauses.items():
-        rules = [r for r in p.rules if r.clause == clause]
+        rules = [r for r in p.rules if r.clause == clause or clause in r.related_clauses]
         state = "uncovered" if not rules else ("manual" if all(r.kind == "manual" for r in rules) else "ruled")
         table.append(
             {"clause": clause, "heading": heading, "state": state, "rules": [f"{r.id} ({r.kind})" for r in rules]}

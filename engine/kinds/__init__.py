@@ -7,6 +7,7 @@ from engine.kinds.advance_notice import AdvanceNotice
 from engine.kinds.base import Context, Item, Kind
 from engine.kinds.cap import Cap
 from engine.kinds.each import Each
+from engine.kinds.fee import Fee
 from engine.kinds.inventory import Inventory
 from engine.kinds.maintain import Maintain
 from engine.kinds.manual import Manual
@@ -28,6 +29,7 @@ KINDS: dict[str, Kind] = {
         Periodic(),
         AchieveBy(),
         Cap(),
+        Fee(),
         Prohibit(),
         Each(),
         Manual(),

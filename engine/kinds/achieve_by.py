@@ -54,7 +54,7 @@ class AchieveBy(Kind):
     def expand(self, rule, spec: AchieveBySpec, ctx: Context) -> list[Item]:
         due = self.deadline(spec, ctx)
         due_day: dt.date = due.value  # type: ignore[assignment]
-        facts = ctx.select(spec.facts, spec.where)
+        facts = ctx.select(spec.facts, spec.where, spec.where_not)
         ok = [f for f in facts if spec.passed is None or matches(f, {spec.passed.field: spec.passed.values})]
         dated = sorted((d, f.id, f) for f in ok if (d := field_date(f, spec.date_field)) and d <= ctx.as_of)
         achieved: dt.date | None = None

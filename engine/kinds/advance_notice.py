@@ -43,7 +43,7 @@ class AdvanceNotice(Kind):
         assert n is not None
         start, _ = ctx.window()
         items = []
-        for f in ctx.select(spec.facts, spec.where):
+        for f in ctx.select(spec.facts, spec.where, spec.where_not):
             event = field_date(f, spec.event_date)
             notice = field_date(f, spec.notice_date)
             if event is None or not (start <= event <= ctx.period[1]):

@@ -36,6 +36,7 @@ class SpecBase(BaseModel):
     kind: str
     facts: str
     where: dict[str, Any] = {}
+    where_not: dict[str, Any] = {}  # leave out facts matching any of these
 
 
 @dataclass
@@ -66,8 +67,13 @@ class Context:
     period: tuple[dt.date, dt.date]
     facts: dict[str, list[Fact]]
 
-    def select(self, fact_type: str, where: dict[str, Any] | None = None) -> list[Fact]:
-        return [f for f in self.facts.get(fact_type, []) if matches(f, where or {})]
+    def select(
+        self, fact_type: str, where: dict[str, Any] | None = None, where_not: dict[str, Any] | None = None
+    ) -> list[Fact]:
+        out = uniq(f for f in self.facts.get(fact_type, []) if matches(f, where or {}))  # a repeated fact counts once
+        for name, value in (where_not or {}).items():
+            out = [f for f in out if not matches(f, {name: value})]
+        return out
 
     @property
     def signed_on(self) -> dt.date:

@@ -9,18 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from engine.kinds.base import Context, Item, Kind, SpecBase, field_date
 from engine.kinds.periods import Every, periods
 
 FEN = Decimal("0.01")
-
-
-class Exclude(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    field: str
-    values: list[str]
 
 
 class CapSpec(SpecBase):
@@ -29,7 +21,6 @@ class CapSpec(SpecBase):
     date_field: str
     per: Every = "contract_year"
     at_most: Decimal
-    exclude: Exclude | None = None
 
 
 def fen(amount: Decimal) -> int:
@@ -43,10 +34,7 @@ class Cap(Kind):
     summary = "money within a limit"
 
     def expand(self, rule, spec: CapSpec, ctx: Context) -> list[Item]:
-        facts = ctx.select(spec.facts, spec.where)
-        if spec.exclude:
-            skip = set(spec.exclude.values)
-            facts = [f for f in facts if str(getattr(f, spec.exclude.field, "")) not in skip]
+        facts = ctx.select(spec.facts, spec.where, spec.where_not)
         start = max(ctx.period[0], ctx.signed_on)
         items = []
         for p in periods(spec.per, start, min(ctx.period[1], ctx.as_of), ctx.signed_on):

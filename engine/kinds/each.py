@@ -31,7 +31,7 @@ class Each(Kind):
     def expand(self, rule, spec: EachSpec, ctx: Context) -> list[Item]:
         start, end = ctx.window()
         items = []
-        for f in ctx.select(spec.facts, spec.where):
+        for f in ctx.select(spec.facts, spec.where, spec.where_not):
             d = field_date(f, spec.date_field)
             if d is None or not (start <= d <= end):
                 continue

@@ -37,7 +37,7 @@ class Maintain(Kind):
     summary = "a quantity holds every day of the period"
 
     def expand(self, rule, spec: MaintainSpec, ctx: Context) -> list[Item]:
-        facts = ctx.select(spec.facts, spec.where)
+        facts = ctx.select(spec.facts, spec.where, spec.where_not)
         groups = spec.groups if spec.group_by else [""]
         items: list[Item] = []
         for d in ctx.days(working_only=spec.days == "working"):

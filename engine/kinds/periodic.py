@@ -57,7 +57,7 @@ class Periodic(Kind):
         return d is not None and p.start <= d <= p.end
 
     def expand(self, rule, spec: PeriodicSpec, ctx: Context) -> list[Item]:
-        facts = ctx.select(spec.facts, spec.where)
+        facts = ctx.select(spec.facts, spec.where, spec.where_not)
         start = max(ctx.period[0], ctx.signed_on)
         items = []
         for p in periods(spec.every, start, ctx.period[1], ctx.signed_on):

@@ -55,3 +55,29 @@ def periods(every: Every, start: dt.date, end: dt.date, signed_on: dt.date) -> l
         out.append(Period(label, a, b))
         a = _add_months(a, step)
     return out
+
+
+def months_of(label: str) -> list[str]:
+    """The months (YYYY-MM) a period label covers: 2026-07, 2026Q3, 2026H2, 2026, A..B."""
+    label = label.strip()
+    if ".." in label:
+        a, b = label.split("..")
+        y, m = int(a[:4]), int(a[5:7])
+        y2, m2 = int(b[:4]), int(b[5:7])
+        out = []
+        while (y, m) <= (y2, m2):
+            out.append(f"{y}-{m:02d}")
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return out
+    if len(label) == 7 and label[4] == "-":
+        return [label]
+    y = int(label[:4])
+    if label[4:5] == "Q":
+        q = int(label[5])
+        return [f"{y}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)]
+    if label[4:5] == "H":
+        h = int(label[5])
+        return [f"{y}-{m:02d}" for m in range(6 * h - 5, 6 * h + 1)]
+    if len(label) == 4:
+        return [f"{y}-{m:02d}" for m in range(1, 13)]
+    raise ValueError(f"not a period label: {label!r}")

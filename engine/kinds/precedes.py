@@ -26,7 +26,7 @@ class Precedes(Kind):
     def expand(self, rule, spec: PrecedesSpec, ctx: Context) -> list[Item]:
         start, end = ctx.window()
         items = []
-        for f in ctx.select(spec.facts, spec.where):
+        for f in ctx.select(spec.facts, spec.where, spec.where_not):
             then = field_date(f, spec.then)
             if then is None or not (start <= then <= end):
                 continue

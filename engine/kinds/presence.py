@@ -41,7 +41,7 @@ class Presence(Kind):
         if spec.roster:
             allowed = {f.id for f in ctx.select(spec.roster.facts, spec.roster.where)}
         by_day: dict = {}
-        for f in ctx.select(spec.facts, spec.where):
+        for f in ctx.select(spec.facts, spec.where, spec.where_not):
             if allowed is not None and getattr(f, spec.person_field) not in allowed:
                 continue
             by_day.setdefault(getattr(f, spec.date_field), []).append(f)

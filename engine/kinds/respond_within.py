@@ -91,7 +91,7 @@ class RespondWithin(Kind):
     def expand(self, rule, spec: RespondWithinSpec, ctx: Context) -> list[Item]:
         start, _ = ctx.window()
         items = []
-        for f in ctx.select(spec.facts, spec.where):
+        for f in ctx.select(spec.facts, spec.where, spec.where_not):
             trigger = field_date(f, spec.trigger_date)
             if trigger is None or trigger > ctx.as_of:
                 continue

@@ -1,0 +1,115 @@
+"""`lvyue check`: load the evidence, evaluate the pack, print or write the findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from engine.cli.common import dump_json, parse_date, parse_period
+from engine.errors import InputError
+from engine.evaluate import evaluate
+from engine.findings import STATUS_ZH
+from engine.pack import load_pack
+from engine.result import build
+from facts.evidence import load_evidence
+
+STYLE = {"breach": "bold red", "at_risk": "yellow", "no_evidence": "magenta", "manual": "cyan", "compliant": "green"}
+
+
+def default_as_of(period: tuple[dt.date, dt.date], evidence) -> tuple[dt.date, str]:
+    """The last day the evidence covers, within the period: deterministic for the same inputs."""
+    ends = [r.date_range[1] for r in evidence.files if r.date_range]
+    if not ends:
+        return period[1], "period_end"
+    return min(max(max(ends), period[0]), period[1]), "evidence"
+
+
+def run_check(evidence_dir: Path, pack_dir: Path, as_of: str | None, period: tuple[dt.date, dt.date]) -> dict:
+    pack = load_pack(pack_dir)
+    if not evidence_dir.is_dir():
+        raise InputError("evidence folder not found", file=str(evidence_dir))
+    err = Console(stderr=True)
+    with err.status("loading evidence…", spinner="dots") if sys.stderr.isatty() else _Null():
+        evidence = load_evidence(evidence_dir)
+    if as_of:
+        day, basis = parse_date(as_of, "--as-of"), "given"
+    else:
+        day, basis = default_as_of(period, evidence)
+    with err.status("evaluating rules…", spinner="dots") if sys.stderr.isatty() else _Null():
+        ev = evaluate(pack, evidence.facts, as_of=day, period=period, present=evidence.present_types())
+    return build(ev, evidence, basis)
+
+
+class _Null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *a: object) -> None:
+        return None
+
+
+def to_markdown(result: dict) -> str:
+    c = result["contract"]
+    lines = [
+        f"# {c['title']} — 履约核查结果",
+        "",
+        f"- 核查基准日：{result['as_of']}　核查期间：{result['period']['start']} 至 {result['period']['end']}",
+        f"- 需处理事项：{result['summary']['needs_action']}",
+        "",
+        "| 状态 | 条款 | 规则 | 对象 | 说明 | 整改/履行期限 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for f in result["findings"]:
+        dl = f["deadline"]["date"] if f["deadline"] else ""
+        msg = f["message"]["zh"].replace("|", "\\|")
+        lines.append(f"| {STATUS_ZH[f['status']]} | {f['clause']} | {f['rule']} | {f['subject']} | {msg} | {dl} |")
+    return "\n".join(lines) + "\n"
+
+
+def print_table(result: dict, console: Console, show_all: bool) -> None:
+    t = Table(title=f"{result['contract']['title']}  as of {result['as_of']}  ({result['period']['start']}..{result['period']['end']})")
+    for col in ("status", "clause", "rule", "subject", "finding", "deadline"):
+        t.add_column(col, overflow="fold")
+    for f in result["findings"]:
+        if not show_all and f["status"] in ("compliant", "manual"):
+            continue
+        dl = f["deadline"]["date"] if f["deadline"] else ""
+        t.add_row(f"[{STYLE[f['status']]}]{f['status']}[/]", f["clause"], f["rule"], f["subject"], f["message"]["zh"], dl)
+    console.print(t)
+    s = result["summary"]["by_status"]
+    console.print("  ".join(f"{k}: {v}" for k, v in s.items()) + f"   needs action: {result['summary']['needs_action']}")
+
+
+def check(
+    evidence_dir: Path = typer.Argument(..., metavar="EVIDENCE_DIR"),
+    pack: Path = typer.Option(..., "--pack", help="Rule pack folder."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Audit date (default: last day the evidence covers)."),
+    period: str | None = typer.Option(None, "--period", help="START..END"),
+    quarter: str | None = typer.Option(None, "--quarter", help="e.g. 2026Q3"),
+    half: str | None = typer.Option(None, "--half", help="e.g. 2026H2"),
+    fmt: str = typer.Option("table", "--format", help="table | json | md"),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Write to this file."),
+    show_all: bool = typer.Option(False, "--all", help="Table: include compliant and manual items."),
+) -> None:
+    """Check the evidence against the pack. Exit 0: nothing needs action; 1: findings need action."""
+    if fmt not in ("table", "json", "md"):
+        raise InputError(f"expected table, json or md, got {fmt!r}", field="--format")
+    result = run_check(evidence_dir, pack, as_of, parse_period(period, quarter, half))
+    if fmt == "json":
+        text = dump_json(result) + "\n"
+    elif fmt == "md":
+        text = to_markdown(result)
+    else:
+        text = ""
+    if output:
+        output.write_text(text if fmt != "table" else dump_json(result) + "\n", encoding="utf-8")
+    elif fmt != "table":
+        sys.stdout.write(text)
+    if fmt == "table":
+        print_table(result, Console(width=None if sys.stdout.isatty() else 160), show_all)
+    raise typer.Exit(1 if result["summary"]["needs_action"] else 0)

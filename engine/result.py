@@ -1,0 +1,104 @@
+"""The result of `lvyue check` as one JSON document: the input every report is built from.
+
+It holds the contract, as-of date and period, every finding, a per-clause
+coverage summary, the parameters used (assumptions flagged), the calendar
+years touched and whether they were official, and the input manifest with
+sha256 — so a report can be rebuilt later from a saved result alone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from engine import __version__
+from engine.evaluate import Evaluation
+from engine.findings import STATUSES, money
+from facts.evidence import EvidenceSet
+
+# Worst first: a clause's status is the worst of its findings.
+_RANK = {s: i for i, s in enumerate(("breach", "at_risk", "no_evidence", "manual", "compliant"))}
+
+
+def _param(v: Any) -> Any:
+    if isinstance(v, (list, tuple)):
+        return [_param(x) for x in v]
+    if isinstance(v, (bool, int, str)) or v is None:
+        return v
+    return str(v)
+
+
+def coverage(ev: Evaluation) -> list[dict[str, Any]]:
+    rows = []
+    for clause, heading in ev.pack.contract.clauses.items():
+        rules = [r for r in ev.pack.rules if r.clause == clause or clause in r.related_clauses]
+        ids = {r.id for r in rules}
+        found = [f for f in ev.findings if f.rule in ids]
+        statuses = Counter(f.status for f in found)
+        worst = min(statuses, key=lambda s: _RANK[s]) if statuses else "uncovered"
+        rows.append(
+            {
+                "clause": clause,
+                "heading": heading,
+                "rules": sorted(ids),
+                "status": worst,
+                "counts": {s: statuses[s] for s in STATUSES if statuses[s]},
+            }
+        )
+    return rows
+
+
+def manifest(evidence: EvidenceSet | None) -> list[dict[str, Any]]:
+    if evidence is None:
+        return []
+    from engine.cli.facts import report_json
+
+    return [report_json(r) for r in evidence.files]
+
+
+def build(ev: Evaluation, evidence: EvidenceSet | None, as_of_basis: str) -> dict[str, Any]:
+    c = ev.pack.contract
+    term = ev.pack.term_end()
+    by_status = Counter(f.status for f in ev.findings)
+    breach_sev = Counter(f.severity for f in ev.findings if f.status == "breach")
+    return {
+        "lvyue_version": __version__,
+        "contract": {
+            "id": c.id,
+            "title": c.title,
+            "signed_on": c.signed_on.isoformat(),
+            "term_end": {"date": term.value.isoformat(), "reading": c.term.reading, **term.to_dict()},  # type: ignore[union-attr]
+            "parties": {k: p.model_dump(mode="json") for k, p in c.parties.items()},
+            "payee": c.payee.model_dump(mode="json") if c.payee else None,
+            "pack": ev.pack.root.as_posix(),
+        },
+        "as_of": ev.as_of.isoformat(),
+        "as_of_basis": as_of_basis,
+        "period": {"start": ev.period[0].isoformat(), "end": ev.period[1].isoformat()},
+        "summary": {
+            "by_status": {s: by_status[s] for s in STATUSES},
+            "breaches_by_severity": dict(sorted(breach_sev.items())),
+            "needs_action": sum(1 for f in ev.findings if f.needs_action),
+            "items_checked": ev.items_checked,
+        },
+        "findings": [f.to_dict() for f in ev.findings],
+        "coverage": coverage(ev),
+        "parameters": {
+            name: {
+                "value": _param(ev.pack.params.get(name)),
+                "clause": p.clause,
+                "confirm": p.confirm,
+                "note": p.note,
+            }
+            for name, p in sorted(c.parameters.items())
+        },
+        "calendar": {
+            "years": {str(y): ("official" if ok else "provisional") for y, ok in sorted(ev.calendar_years.items())},
+            "sources": ev.pack.calendar.sources,
+        },
+        "manifest": manifest(evidence),
+        "unlisted_files": list(evidence.unlisted) if evidence else [],
+    }
+
+
+__all__ = ["build", "coverage", "money"]
