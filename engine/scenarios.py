@@ -33,6 +33,7 @@ class Expect(BaseModel):
     start: dt.date | None = None
     end: dt.date | None = None
     amounts: dict[str, str] = Field(default_factory=dict)
+    note: str | None = None  # a text the finding's notes must contain
 
 
 class Scenario(BaseModel):
@@ -153,6 +154,8 @@ def run_scenario(pack: Pack, sc: Scenario, raw: LineDict, file: str) -> Outcome:
                 out.problems.append(f"{e.rule} {f.subject}: expected deadline {e.deadline}, got {got_d}")
         if e.end is not None and (f.period is None or f.period[1] != e.end):
             out.problems.append(f"{e.rule} {f.subject}: expected end {e.end}, got {f.period}")
+        if e.note is not None and not any(e.note in n for n in f.notes):
+            out.problems.append(f"{e.rule} {f.subject}: no note containing {e.note!r} (notes: {f.notes})")
         for k, v in e.amounts.items():
             from engine.findings import money
 

@@ -231,17 +231,13 @@ def _classify(
         keep = "true"
     failures = [s.lower() for s in (entry.failure_values or DEFAULT_FAILURES)]
     failed = f"coalesce(list_contains([{', '.join(_sql_str(x) for x in failures)}], lower({status})), false)"
-    con.execute(
-        f"""
-        CREATE TEMP TABLE split AS
+    split = f"""
         SELECT line, f, len(f) AS n FROM (
             SELECT rowid + 1 AS line, {_split_expr("l2", delim)} AS f
             FROM (SELECT rowid, rtrim(l, chr(13)) AS l2 FROM raw)
             WHERE rowid + 1 > {entry.header_row} AND l2 IS NOT NULL AND trim(l2, {trim}) <> ''
         )
-        """
-    )
-    con.execute("DROP TABLE raw")
+    """
     con.execute(
         f"""
         CREATE TEMP TABLE lines AS
@@ -253,15 +249,15 @@ def _classify(
         FROM (
             SELECT line, n,
                 CASE WHEN n = {ncols} THEN {col[key_field]} END AS key,
-                CASE WHEN n = {ncols} THEN {col["time"]} END AS time_raw,
                 CASE WHEN n = {ncols} THEN try_strptime({col["time"]}, {formats}) END AS ts,
+                CASE WHEN n = {ncols} AND ts IS NULL THEN {col["time"]} END AS time_raw,
                 CASE WHEN n = {ncols} THEN {keep} ELSE false END AS keep,
                 CASE WHEN n = {ncols} THEN {failed} ELSE false END AS failed
-            FROM split
+            FROM ({split})
         )
         """
     )
-    con.execute("DROP TABLE split")
+    con.execute("DROP TABLE raw")
     mapping = entry.values.get(key_field)
     if mapping:
         con.execute("CREATE TEMP TABLE keymap (src VARCHAR, dst VARCHAR)")

@@ -47,6 +47,7 @@ class RespondWithinSpec(SpecBase):
     months: StrictInt | None = None
     deadline_field: str | None = None
     late_fee: LateFee | None = None
+    pending: Literal["at_risk", "skip"] = "at_risk"  # not yet responded, deadline not yet passed
 
     @model_validator(mode="after")
     def _shape(self) -> RespondWithinSpec:
@@ -113,6 +114,8 @@ class RespondWithin(Kind):
                 continue
             due_day: dt.date = deadline.value  # type: ignore[assignment]
             pending = response is None and ctx.as_of <= due_day
+            if pending and spec.pending == "skip":
+                continue
             values = {
                 "trigger_date": iso(trigger),
                 "deadline": iso(due_day),

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from factkit import BAD_ROWS, ROSTER_HEADERS, ROSTER_MANIFEST, ROSTER_ROWS, csv_bytes
+from factkit import BAD_ROWS, ROSTER_HEADERS, ROSTER_MANIFEST, ROSTER_ROWS, csv_bytes, write_xlsx
 
 from facts.evidence import load_evidence
 
@@ -78,3 +78,40 @@ files:
     )
     assert (inv2.id, inv2.amount) == ("No.0002", Decimal("125000.0"))
     assert isinstance(inv2.amount, Decimal)
+
+
+def test_title_row_defaults_fixed_and_id_template(folder: Callable[..., Path]) -> None:
+    manifest = """\
+files:
+  - path: 维护计划.xlsx
+    type: maintenance
+    sheet: 计划
+    header_row: 2
+    columns: {类型: kind, 事项: title, 开始: start, 通知日期: notified_on, 影响业务: affects_service}
+    defaults: {affects_service: 是}
+    fixed: {kind: cutover}
+    id: "{start}-{title}"
+"""
+    root = folder("plan", manifest, {})
+    write_xlsx(
+        root / "维护计划.xlsx",
+        ["2026年第三季度维护计划（乙方报送）"],
+        [
+            ["类型", "事项", "开始", "通知日期", "影响业务"],
+            ["升级", "核心交换机升级", dt.datetime(2026, 10, 9), "2026/9/21", None],
+            ["检修", "存储扩容", "2026-10-20", "", "否"],
+        ],
+        sheet="计划",
+    )
+    ev = load_evidence(root)
+    (report,) = ev.files
+    assert (report.rows, report.facts, report.rejected, report.sheet) == (2, 2, [], "计划")
+    m1, m2 = ev.facts["maintenance"]
+    assert (m1.id, m1.kind, m1.notified_on, m1.affects_service) == (
+        "2026-10-09-核心交换机升级",
+        "cutover",
+        dt.date(2026, 9, 21),
+        True,
+    )
+    assert (m2.id, m2.notified_on, m2.affects_service) == ("2026-10-20-存储扩容", None, False)
+    assert (m1.provenance.sheet, m1.provenance.row, m2.provenance.row) == ("计划", 3, 4)
