@@ -21,7 +21,7 @@ from engine.errors import InputError
 from engine.rule import Rule
 from engine.yamlio import LineDict, load_yaml, locate, validation_errors
 
-ParamType = Literal["int", "decimal", "money", "date", "str", "bool", "list"]
+ParamType = Literal["int", "decimal", "money", "date", "str", "bool", "list", "table"]
 
 
 class Party(BaseModel):
@@ -111,7 +111,22 @@ def _coerce(name: str, p: Parameter) -> Any:
         if not isinstance(v, list):
             raise ValueError(f"expected a list, got {v!r}")
         return list(v)
+    if t == "table":  # name → exact decimal (deduction tables, coefficients)
+        if not isinstance(v, dict):
+            raise ValueError(f"expected a mapping, got {v!r}")
+        try:
+            return {str(k): Decimal(str(x)) for k, x in v.items() if not isinstance(x, float)} | (
+                _no_floats(v)
+            )
+        except InvalidOperation:
+            raise ValueError(f"expected decimal values, got {v!r}") from None
     return str(v)
+
+
+def _no_floats(v: dict) -> dict:
+    if any(isinstance(x, float) for x in v.values()):
+        raise ValueError("write decimal numbers as quoted strings to keep them exact")
+    return {}
 
 
 @dataclass

@@ -20,7 +20,12 @@ from facts.evidence import EvidenceSet
 _RANK = {s: i for i, s in enumerate(("breach", "at_risk", "no_evidence", "manual", "compliant"))}
 
 
+SETTLEMENT_TYPES = ("catalogue", "usage", "invoice", "payment", "performance_review", "incident", "report")
+
+
 def _param(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {str(k): _param(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)):
         return [_param(x) for x in v]
     if isinstance(v, (bool, int, str)) or v is None:
@@ -97,6 +102,15 @@ def build(ev: Evaluation, evidence: EvidenceSet | None, as_of_basis: str) -> dic
             "sources": ev.pack.calendar.sources,
         },
         "manifest": manifest(evidence),
+        # The facts money depends on, so the pre-payment check can be rebuilt from this file.
+        "settlement_facts": {
+            t: [
+                {**f.fields(), "fact_type": t, "cite": f.provenance.cite() if f.provenance else "inline"}
+                for f in (evidence.facts.get(t, []) if evidence else [])
+            ]
+            for t in SETTLEMENT_TYPES
+            if evidence is not None and t in evidence.present_types()
+        },
         "unlisted_files": list(evidence.unlisted) if evidence else [],
     }
 

@@ -210,6 +210,17 @@ class Notice(Fact):
     subject: str | None = None
 
 
+class Rectification(Fact):
+    """Party B's written rectification of a finding (for follow-up audits)."""
+
+    fact_type: ClassVar[str] = "rectification"
+    title_zh: ClassVar[str] = "整改报告"
+    finding: str  # the finding id it answers (or a rule id)
+    submitted_on: dt.date
+    description: str
+    notice: str | None = None  # the notice number it answers
+
+
 class ForceMajeure(Fact):
     fact_type: ClassVar[str] = "force_majeure"
     title_zh: ClassVar[str] = "不可抗力"
@@ -309,6 +320,7 @@ FACT_TYPES: dict[str, type[Fact]] = {
         Incident,
         Acceptance,
         Notice,
+        Rectification,
         ForceMajeure,
         Handover,
         PerformanceReview,
