@@ -73,17 +73,37 @@ class _QuietHost(Host):
         return None
 
 
+CHUNK = 10_000  # probes per ruleset: durable_rules slows super-linearly beyond this
+
+
 def decide(
     probes: Sequence[Probe],
     *,
     order: Sequence[int] | None = None,
     names: Sequence[str] | None = None,
+    chunk: int = CHUNK,
 ) -> list[str]:
     """For each probe: 'met', 'unmet' or 'missing', as durable_rules decides it.
 
-    `order` permutes the assertion order within each group and `names` sets
-    the fact ids (tests use them to show the answer depends on neither).
+    Probes are independent (each joins only its own key), so they are decided
+    in chunks, each in a fresh ruleset that is deleted afterwards. `order`
+    permutes the assertion order and `names` sets the fact ids (tests use them
+    to show the answer depends on neither).
     """
+    if order is not None or names is not None or len(probes) <= chunk:
+        return _decide(probes, order=order, names=names)
+    out: list[str] = []
+    for i in range(0, len(probes), chunk):
+        out.extend(_decide(probes[i : i + chunk]))
+    return out
+
+
+def _decide(
+    probes: Sequence[Probe],
+    *,
+    order: Sequence[int] | None = None,
+    names: Sequence[str] | None = None,
+) -> list[str]:
     if not probes:
         return []
     name = f"lvyue_{next(_counter)}"

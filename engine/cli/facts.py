@@ -13,6 +13,7 @@ import typer
 
 from engine.cli.common import echo_json
 from engine.errors import InputError
+from engine.privacy import mask
 from facts.evidence import EvidenceSet, FileReport, load_evidence
 from facts.model import FACT_TYPES
 
@@ -31,6 +32,7 @@ def inspect(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     with_facts: bool = typer.Option(False, "--facts", help="With --json: include every fact."),
+    no_mask: bool = typer.Option(False, "--no-mask", help="Show ID-card and phone numbers unmasked."),
 ) -> None:
     """Per file: type, sha256, rows = facts + rejected (with reasons), date range; unlisted files."""
     try:
@@ -39,7 +41,8 @@ def inspect(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     if as_json:
-        echo_json(to_json(evidence, with_facts))
+        out = to_json(evidence, with_facts)
+        echo_json(out if no_mask else mask(out))
     else:
         typer.echo(to_text(evidence))
 

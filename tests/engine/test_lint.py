@@ -214,3 +214,15 @@ def test_every_rule_example_in_the_reference_page_lints(tmp_path: Path, capsys, 
     root = make_pack(tmp_path, {"example.yaml": block})
     code, out = lint(root, capsys)
     assert code == 0, out + "\n" + block
+
+
+def test_the_scenario_example_in_the_reference_page_is_a_valid_scenario() -> None:
+    from engine.scenarios import Scenario
+    from engine.yamlio import parse_yaml
+
+    blocks = re.findall(r"```yaml\n(.*?)```", DOCS.read_text(encoding="utf-8"), flags=re.S)
+    scenarios = [b for b in blocks if b.lstrip().startswith("- name:")]
+    assert scenarios, "docs/rules.md shows no scenario example"
+    for block in scenarios:
+        for case in parse_yaml(block, "docs/rules.md"):
+            Scenario.model_validate(case)

@@ -108,13 +108,16 @@ class _QuietHost(Host):
         return None
 
 
-def _raw_engine(facts: list[dict], expectations: list[dict], name: str) -> tuple[dict[str, str], list[str]]:
-    """Decide with a bare durable_rules Host: key → outcome, and the ids it refused."""
-    results: dict[str, str] = {}
+def _raw_engine(facts: list[dict], name: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """Assert facts one by one, in this order, into a bare durable_rules Host.
+
+    Returns every decision taken (key, outcome), in order, and the ids it refused.
+    """
+    log: list[tuple[str, str]] = []
 
     def action(rule_name: str):
         def act(c) -> None:
-            results[c.e["k"]] = outcome_of(rule_name)
+            log.append((c.e["k"], outcome_of(rule_name)))
 
         return act
 
@@ -125,6 +128,16 @@ def _raw_engine(facts: list[dict], expectations: list[dict], name: str) -> tuple
     host.register_rulesets({name: definition})
     ruleset = host.get_ruleset(name)
     refused = []
+
+    def drain() -> None:
+        while True:
+            pending = dre.start_action(ruleset._handle)
+            if not pending:
+                return
+            ruleset._flush_actions(
+                json.loads(pending[0]), {"message": json.loads(pending[1])}, pending[2], lambda e, s: None
+            )
+
     try:
         for f in facts:
             try:
@@ -133,19 +146,11 @@ def _raw_engine(facts: list[dict], expectations: list[dict], name: str) -> tuple
                 pass
             except MessageObservedException:
                 refused.append(f["id"])
-        for e in expectations:
-            host.assert_fact(name, e)
-        while True:
-            pending = dre.start_action(ruleset._handle)
-            if not pending:
-                break
-            ruleset._flush_actions(
-                json.loads(pending[0]), {"message": json.loads(pending[1])}, pending[2], lambda e, s: None
-            )
+            drain()
     finally:
         host.delete_state(name, "0")
         dre.delete_ruleset(ruleset._handle)
-    return results, refused
+    return log, refused
 
 
 def test_fnv1a_matches_the_engine_and_decide_keeps_colliding_ids_apart() -> None:
@@ -160,15 +165,15 @@ def test_fnv1a_matches_the_engine_and_decide_keeps_colliding_ids_apart() -> None
         {"id": "eB", "t": "e", "k": "B", "op": "ge", "req": 3},
     ]
     # The bare engine takes b for a duplicate of a and drops it: B looks unobserved.
-    results, refused = _raw_engine(observations, expectations, "collide_raw")
+    log, refused = _raw_engine(observations + expectations, "collide_raw")
     assert refused == [b]
-    assert results == {"A": "met", "B": "missing"}
+    assert sorted(log) == [("A", "met"), ("B", "missing")]
     # Control: ids that do not collide are both kept (so the loss above is the hash).
     c = next(f"o{i}" for i in range(10) if fnv1a_32(f"o{i}") != fnv1a_32(a))
     control = [{**observations[0], "id": c}, observations[1]]
-    results, refused = _raw_engine(control, expectations, "collide_control")
+    log, refused = _raw_engine(control + expectations, "collide_control")
     assert refused == []
-    assert results == {"A": "met", "B": "unmet"}
+    assert sorted(log) == [("A", "met"), ("B", "unmet")]
 
     # decide() renames one of them apart and decides both correctly.
     ids = unique_ids([a, b])
@@ -186,6 +191,14 @@ def test_unique_ids_leaves_distinct_hashes_alone_and_never_returns_a_collision()
 
 
 # --- order of `none` joins --------------------------------------------------------
+
+
+def test_the_bare_engine_does_depend_on_order() -> None:
+    """Why decide() asserts observations first: the other way round, `none` fires early."""
+    e = {"id": "eA", "t": "e", "k": "A", "op": "ge", "req": 3}
+    o = {"id": "oA", "t": "o", "k": "A", "v": 5}
+    assert _raw_engine([o, e], "order_ok")[0] == [("A", "met")]
+    assert _raw_engine([e, o], "order_bad")[0] == [("A", "missing"), ("A", "met")]
 
 
 def test_none_join_answer_does_not_depend_on_assertion_order() -> None:
