@@ -26,7 +26,9 @@ class Remediation(BaseModel):
     working_days: StrictInt | None = None
     natural_days: StrictInt | None = None
     months: StrictInt | None = None
-    start: Literal["notice", "as_of"] = Field("notice", alias="from")
+    # Counted from the day the notice is issued: `lvyue check` presumes the as-of
+    # date, `lvyue notice` uses its --issue-date.
+    start: Literal["notice"] = Field("notice", alias="from")
     action: str | None = None  # what Party B (or A) must do, in Chinese
 
 
@@ -55,6 +57,7 @@ class Rule(BaseModel):
     # The parsed obligation kind spec (set by parse_rules, not written in YAML).
     spec: Any = Field(default=None, exclude=True)
     remedy: Remediation | None = Field(default=None, exclude=True)
+    line: int | None = Field(default=None, exclude=True)  # where the rule starts in its file
 
     @property
     def kind(self) -> str:
@@ -138,6 +141,7 @@ def _parse_one(item: Any, file: str, params: dict[str, Any]) -> Rule:
                     field=f"{rule.id}.message.{lang}",
                 )
     rule.spec = spec
+    rule.line = item.line
     return rule
 
 

@@ -33,7 +33,12 @@ def lint(pack: Path = PackArg) -> None:
         for r in p.rules:
             if known and r.clause not in known:
                 errors.append(
-                    InputError(f"clause {r.clause!r} is not in contract.yaml clauses", file=p.rule_files[r.id], field=f"{r.id}.clause")
+                    InputError(
+                        f"clause {r.clause!r} is not in contract.yaml clauses",
+                        file=p.rule_files[r.id],
+                        line=r.line,
+                        field=f"{r.id}.clause",
+                    )
                 )
     for e in errors:
         typer.echo(f"error: {e}")

@@ -37,8 +37,8 @@ class Fee(Kind):
         return {spec.facts, spec.usage, spec.catalogue}
 
     def expand(self, rule, spec: FeeSpec, ctx: Context) -> list[Item]:
-        catalogue = {c.id: c for c in ctx.facts.get(spec.catalogue, [])}
-        usage = ctx.facts.get(spec.usage, [])
+        catalogue = {c.id: c for c in ctx.select(spec.catalogue)}
+        usage = ctx.select(spec.usage)
         brule = BillingRule(spec.cutoff_day, spec.cutoff_day_bills_full_month)
         start, end = ctx.window()
         items = []

@@ -74,7 +74,7 @@ class RespondWithin(Kind):
         j = spec.response
         assert j is not None
         found = sorted(
-            (r for r in ctx.facts.get(j.facts, []) if getattr(r, j.match, None) == f.id and matches(r, j.where)),
+            (r for r in ctx.select(j.facts) if getattr(r, j.match, None) == f.id and matches(r, j.where)),
             key=lambda r: (field_date(r, j.date), r.id),
         )
         if not found:

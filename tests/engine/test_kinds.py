@@ -446,6 +446,11 @@ def test_respond_within_payment_late_fee_and_termination_right(tmp_path: Path) -
     f = only(run(pack, pay(D(2026, 10, 22)), D(2026, 10, 31)))
     assert f.details["late_days"] == 30 and f.amounts["penalty"] == Decimal("15000.00")
     assert f.details.get("escalation") is True
+    # Half paid on time, the payment row listed twice: still half paid, so unpaid as of
+    # 10-31 and 09-23..10-31 = 39 days late (a duplicate row must not pay the other half).
+    half = Payment(id="P1", invoice_id="INV1", paid_on=D(2026, 9, 10), amount=Decimal("500000"))
+    f = only(run(pack, {"invoice": [inv], "payment": [half, half]}, D(2026, 10, 31)))
+    assert f.status == "breach" and f.details["late_days"] == 39
     # No payment file at all is "not paid", not "no evidence": the invoice is the trigger.
     f = only(run(pack, {"invoice": [inv]}, D(2026, 9, 30)))
     assert f.status == "breach" and f.details["late_days"] == 8  # 09-23..09-30
