@@ -74,7 +74,11 @@ def evaluate(
     for rule, items in pending:
         decided = [(i, next(outcomes)) for i in items]
         findings.extend(_findings(pack, rule, decided, ctx))
-    findings.sort(key=lambda f: (f.clause, f.rule, f.period[0] if f.period else dt.date.min, f.subject, f.id))
+    order = {c: i for i, c in enumerate(pack.contract.clauses)}  # the contract's own order
+    findings.sort(
+        key=lambda f: (order.get(f.clause, len(order)), f.clause, f.rule,
+                       f.period[0] if f.period else dt.date.min, f.subject, f.id)
+    )
     years = range(min(period[0], as_of).year, max(period[1], as_of).year + 1)
     cal_years = {y: pack.calendar.is_official(y) for y in years}
     return Evaluation(pack, as_of, period, findings, len(probes), cal_years)

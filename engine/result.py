@@ -65,6 +65,11 @@ def build(ev: Evaluation, evidence: EvidenceSet | None, as_of_basis: str) -> dic
     c = ev.pack.contract
     term = ev.pack.term_end()
     by_status = Counter(f.status for f in ev.findings)
+    years = dict(ev.calendar_years)
+    for f in ev.findings:  # every year a deadline reaches into, official or not
+        if f.deadline:
+            for y in range(min(ev.as_of, f.deadline.date).year, f.deadline.date.year + 1):
+                years.setdefault(y, ev.pack.calendar.is_official(y))
     breach_sev = Counter(f.severity for f in ev.findings if f.status == "breach")
     return {
         "lvyue_version": __version__,
@@ -98,7 +103,7 @@ def build(ev: Evaluation, evidence: EvidenceSet | None, as_of_basis: str) -> dic
             for name, p in sorted(c.parameters.items())
         },
         "calendar": {
-            "years": {str(y): ("official" if ok else "provisional") for y, ok in sorted(ev.calendar_years.items())},
+            "years": {str(y): ("official" if ok else "provisional") for y, ok in sorted(years.items())},
             "sources": ev.pack.calendar.sources,
         },
         "manifest": manifest(evidence),

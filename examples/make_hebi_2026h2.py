@@ -78,7 +78,7 @@ STAFF = [
 CARD = {"H002": "3102876541", "H009": "3102876590", "H012": "3102877013"}
 DUTY = {  # Party B staff on duty at its own machine room (not Party A's office)
     "H001": "3102876502", "H003": "3102876517", "H004": "3102876533",
-    "H005": "3102876558", "H007": "3102876566", "H009": "3102876590",
+    "H005": "3102876558", "H007": "3102876566", "H010": "3102876574",
 }  # fmt: skip
 PARTY_A = [  # Party A's own employees: in the same export, not on the supplier's roster
     ("0017203311", "宋丽华"), ("0017203328", "韩东"), ("0017203345", "冯晓"), ("0017203362", "曹宇"),
@@ -280,10 +280,14 @@ def access_log(out: Path) -> int:
     rnd = random.Random(20260701)
     events: list[tuple[dt.datetime, str, str, str, str, str, str]] = []
 
-    def swipe(d, h, m, card, name, unit, area, door, way):
+    def swipe(d, h, m, who, where, way):
+        card, name, unit = who
+        area, door = where
         t = dt.datetime(d.year, d.month, d.day, h, m, rnd.randrange(60))
         events.append((t, card, name, unit, area, door, way))
 
+    b_room = ("乙方机房", "机房1F门禁")
+    b_unit, a_unit = "鹤壁城市云计算有限公司", "市行政审批和政务信息管理局"
     leave = {  # annual leave and training: never both on-site engineers at once
         "H002": set(days(D(2026, 8, 3), D(2026, 8, 7))) | {D(2026, 9, 11), D(2026, 10, 16)},
         "H009": set(days(D(2026, 7, 20), D(2026, 7, 24))) | {D(2026, 11, 27)} | set(days(D(2026, 12, 21), D(2026, 12, 23))),
@@ -292,30 +296,34 @@ def access_log(out: Path) -> int:
         # Party B's machine room is staffed around the clock (outside Party A's office)
         for k, (sid, card) in enumerate(DUTY.items()):
             if (d.toordinal() + k) % 3 == 0:
-                swipe(d, 7, 50 + rnd.randrange(10), card, NAMES[sid], "鹤壁城市云计算有限公司", "乙方机房", "机房1F门禁", "进")
-                swipe(d, 20, rnd.randrange(15), card, NAMES[sid], "鹤壁城市云计算有限公司", "乙方机房", "机房1F门禁", "出")
+                swipe(d, 7, 50 + rnd.randrange(10), (card, NAMES[sid], b_unit), b_room, "进")
+                swipe(d, 20, rnd.randrange(15), (card, NAMES[sid], b_unit), b_room, "出")
         if d == D(2026, 9, 20):  # the on-site engineer was at the machine room that Sunday
-            swipe(d, 8, 55, DUTY["H009"], NAMES["H009"], "鹤壁城市云计算有限公司", "乙方机房", "机房1F门禁", "进")
-            swipe(d, 17, 40, DUTY["H009"], NAMES["H009"], "鹤壁城市云计算有限公司", "乙方机房", "机房1F门禁", "出")
+            swipe(d, 8, 55, (CARD["H009"], NAMES["H009"], b_unit), b_room, "进")
+            swipe(d, 17, 40, (CARD["H009"], NAMES["H009"], b_unit), b_room, "出")
         if not is_working(d):
             continue
         for j, (card, name) in enumerate(PARTY_A):
             if (d.toordinal() + j) % 9 == 0:
                 continue  # out of office
-            swipe(d, 8, 20 + rnd.randrange(40), card, name, "市行政审批和政务信息管理局", "甲方办公区", "3F东门", "进")
-            swipe(d, 17, 30 + rnd.randrange(30), card, name, "市行政审批和政务信息管理局", "甲方办公区", "3F东门", "出")
+            swipe(
+                d, 8, 20 + rnd.randrange(40), (card, name, a_unit), ("甲方办公区", "3F东门"), "进"
+            )
+            swipe(
+                d, 17, 30 + rnd.randrange(30), (card, name, a_unit), ("甲方办公区", "3F东门"), "出"
+            )
         if d in (D(2026, 9, 20), D(2026, 10, 10)):
             continue  # planted: nobody on site on the make-up working days
         onsite = ["H002", "H009"] if d <= D(2026, 11, 1) else ["H009", "H012"]
         for sid in onsite:
             if d in leave.get(sid, ()):
                 continue
-            card, door = CARD[sid], ("3F东门" if sid != "H012" else "3F西门")
-            unit = "鹤壁城市云计算有限公司（驻场）"
-            swipe(d, 8, 30 + rnd.randrange(30), card, NAMES[sid], unit, "甲方办公区", door, "进")
-            swipe(d, 12, rnd.randrange(10), card, NAMES[sid], unit, "甲方办公区", door, "出")
-            swipe(d, 13, 40 + rnd.randrange(20), card, NAMES[sid], unit, "甲方办公区", door, "进")
-            swipe(d, 17, 35 + rnd.randrange(25), card, NAMES[sid], unit, "甲方办公区", door, "出")
+            who = (CARD[sid], NAMES[sid], "鹤壁城市云计算有限公司（驻场）")
+            where = ("甲方办公区", "3F东门" if sid != "H012" else "3F西门")
+            swipe(d, 8, 30 + rnd.randrange(30), who, where, "进")
+            swipe(d, 12, rnd.randrange(10), who, where, "出")
+            swipe(d, 13, 40 + rnd.randrange(20), who, where, "进")
+            swipe(d, 17, 35 + rnd.randrange(25), who, where, "出")
     events.sort()
     rows = []
     for n, (t, card, name, unit, area, door, way) in enumerate(events, start=1):
@@ -446,7 +454,9 @@ def devices(out: Path) -> None:
         ["LINE-07", "10G裸光纤专线", "互联网出口 C路（替换A路）", "机房—运营商", D(2026, 10, 20), None, None],
         ["HL-01", "服务热线", "统一服务电话 0392-3300000（7×24小时）", "运维中心", D(2024, 3, 1), None, None],
     ]  # fmt: skip
-    xlsx(out / "设备清单.xlsx", "安全设备与线路", headers, rows, widths={2: 24, 3: 38, 4: 22, 7: 20})
+    xlsx(
+        out / "设备清单.xlsx", "安全设备与线路", headers, rows, widths={2: 24, 3: 38, 4: 22, 7: 20}
+    )
 
 
 def incidents(out: Path) -> None:
@@ -478,20 +488,37 @@ def notices(out: Path) -> None:
 
 
 def performance(out: Path) -> None:
-    headers = ["考核编号", "考核期间", "考核日期", "考核组人数", "考核组成员", "考核得分", "考核等级"]
+    headers = [
+        "考核编号",
+        "考核期间",
+        "考核日期",
+        "考核组人数",
+        "考核组成员",
+        "考核得分",
+        "考核等级",
+    ]
     rows = [["KH-2026H2", "2026H2", D(2026, 12, 28), 4, "宋丽华、韩东（业务）；李卫东、陈曦（外聘专家）", 91.5, "优秀"]]  # fmt: skip
     xlsx(out / "绩效考核.xlsx", "绩效考核", headers, rows, widths={5: 44})
 
 
 def catalogue(out: Path) -> None:
     headers = ["目录编号", "服务名称", "规格", "计费单位", "单价（元/月）", "备注"]
-    rows = [[cid, name, spec, unit, Decimal(price), "示例单价"] for cid, name, spec, unit, price in CATALOGUE]  # fmt: skip
+    rows = [[cid, ITEM_NAME[cid], spec, unit, Decimal(price), "示例单价"] for cid, name, spec, unit, price in CATALOGUE]  # fmt: skip
     title = "服务目录及单价【示例数据 SAMPLE：单价为虚构示例，并非合同附件1价格】"
     xlsx(out / "服务目录.xlsx", "服务目录（示例）", headers, rows, title=title, widths={1: 14, 3: 20}, formats={5: "#,##0.00"})  # fmt: skip
 
 
 def usage(out: Path, lines: list[dict]) -> None:
-    headers = ["明细编号", "月份", "使用单位", "目录编号", "服务名称", "数量", "部署日期", "关联申请"]
+    headers = [
+        "明细编号",
+        "月份",
+        "使用单位",
+        "目录编号",
+        "服务名称",
+        "数量",
+        "部署日期",
+        "关联申请",
+    ]
     rows = [[u["id"], u["month"], u["dept"], u["item"], ITEM_NAME[u["item"]], u["qty"], u["deployed"], u["source"]] for u in lines]  # fmt: skip
     title = "2026年7—12月政务云资源使用量明细（各月交付确认报告汇总；12月为12月30日结算口径）"
     xlsx(out / "资源使用量.xlsx", "使用量明细", headers, rows, title=title, widths={3: 28, 5: 26, 7: 14})  # fmt: skip
@@ -512,7 +539,9 @@ def payments(out: Path) -> None:
         ["PAY-2026-001", "INV-2026-001", D(2026, 9, 15), Decimal("3000000.00"), "2025-10..2026-06", "转账"],
         ["PAY-2026-002", "INV-2026-001", D(2026, 10, 20), Decimal("3182058.17"), "2025-10..2026-06", "转账"],
     ]  # fmt: skip
-    xlsx(out / "付款.xlsx", "付款登记", headers, rows, widths={4: 18, 5: 18}, formats={4: "#,##0.00"})
+    xlsx(
+        out / "付款.xlsx", "付款登记", headers, rows, widths={4: 18, 5: 18}, formats={4: "#,##0.00"}
+    )
 
 
 MANIFEST = """\

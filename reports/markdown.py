@@ -4,7 +4,7 @@ Templates render Markdown; HTML and DOCX are built from the same blocks, so
 a report says the same thing in every format. The subset: `#`..`####`
 headings, paragraphs, `- ` bullets, `1. ` numbered items, `> ` notes, pipe
 tables, `---`, `**bold**`, backslash escapes, and a kramdown attribute line
-`{: .name}` after a block to give it a layout role (e.g. `.docno`, `.sign`).
+`{: .name .other}` after a block to give it layout roles (e.g. `.docno`, `.sign`).
 
 Every value a template prints is escaped (jinja2 `finalize`), so evidence
 text can never open a table cell, a heading or an HTML tag.
@@ -103,7 +103,7 @@ def split_row(line: str) -> list[str]:
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _NUMBERED = re.compile(r"^\d+\.\s+")
-_ATTR = re.compile(r"^\{:\s*\.([A-Za-z][\w-]*)\s*\}$")
+_ATTR = re.compile(r"^\{:\s*((?:\.[A-Za-z][\w-]*\s*)+)\}$")
 _SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 
 
@@ -128,7 +128,7 @@ def parse(text: str) -> list[Block]:
         if m := _ATTR.match(s):
             flush()
             if blocks:
-                blocks[-1].cls = m.group(1)
+                blocks[-1].cls = " ".join(c.lstrip(".") for c in m.group(1).split())
             i += 1
             continue
         if m := _HEADING.match(s):

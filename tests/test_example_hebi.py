@@ -39,7 +39,9 @@ def readme_breaches() -> list[dict[str, str]]:
     lines = (EXAMPLE / "README.md").read_text(encoding="utf-8").splitlines()
     header = ["rule", "subject", "clause", "what", "where"]
     start = next(
-        i for i, line in enumerate(lines) if [c.strip() for c in line.strip("|").split("|")] == header
+        i
+        for i, line in enumerate(lines)
+        if [c.strip() for c in line.strip("|").split("|")] == header
     )
     rows = []
     for line in lines[start + 2 :]:
@@ -90,7 +92,9 @@ def test_details_of_the_planted_findings(result: dict) -> None:
     by_rule: dict[str, list[dict]] = {}
     for f in result["findings"]:
         by_rule.setdefault(f["rule"], []).append(f)
-    onsite = sorted(f["period"]["start"] for f in by_rule["HB-OPS-ONSITE"] if f["status"] == "breach")
+    onsite = sorted(
+        f["period"]["start"] for f in by_rule["HB-OPS-ONSITE"] if f["status"] == "breach"
+    )
     assert onsite == ["2026-09-20", "2026-10-10"]
     team = next(f for f in by_rule["HB-OPS-TEAM-SIZE"] if f["status"] == "breach")
     assert team["period"] == {"start": "2026-09-01", "end": "2026-09-14"}
@@ -125,10 +129,21 @@ def test_coverage_lists_every_clause() -> None:
     assert code == 0
     contract = yaml.safe_load((PACK / "contract.yaml").read_text(encoding="utf-8"))
     clauses = [str(c) for c in contract["clauses"]]
-    states = {line.split()[0]: line.split()[1] for line in out.splitlines() if len(line.split()) > 1}
+    states = {
+        line.split()[0]: line.split()[1] for line in out.splitlines() if len(line.split()) > 1
+    }
     for clause in clauses:
         assert states.get(clause) in ("ruled", "manual"), clause
-    for clause in ("四（三）2", "四（三）6", "四（四）6", "三.1.1", "三.2", "五（考核）", "十二", "九.2"):
+    for clause in (
+        "四（三）2",
+        "四（三）6",
+        "四（四）6",
+        "三.1.1",
+        "三.2",
+        "五（考核）",
+        "十二",
+        "九.2",
+    ):
         assert states[clause] == "ruled", clause
     assert f"{len(clauses)} of {len(clauses)} clauses covered" in out
 

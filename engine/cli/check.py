@@ -79,10 +79,19 @@ def print_table(result: dict, console: Console, show_all: bool) -> None:
         if not show_all and f["status"] in ("compliant", "manual"):
             continue
         dl = f["deadline"]["date"] if f["deadline"] else ""
+        if f["deadline"] and f["deadline"]["provisional"]:
+            dl += " (provisional)"
         t.add_row(f"[{STYLE[f['status']]}]{f['status']}[/]", f["clause"], f["rule"], f["subject"], f["message"]["zh"], dl)
     console.print(t)
     s = result["summary"]["by_status"]
     console.print("  ".join(f"{k}: {v}" for k, v in s.items()) + f"   needs action: {result['summary']['needs_action']}")
+    prov = [y for y, v in result["calendar"]["years"].items() if v == "provisional"]
+    if any(f["deadline"] and f["deadline"]["provisional"] for f in result["findings"]):
+        console.print(
+            "(provisional) deadline falls in a year without an official State Council arrangement"
+            + (f" ({', '.join(prov)})" if prov else "")
+            + ": add a calendar override file to make it official"
+        )
 
 
 def check(

@@ -1,0 +1,91 @@
+"""jinja2 environments: report templates (Markdown) and the HTML page, pack overrides first.
+
+A pack may replace any template by putting a file with the same name in
+`rules/<pack>/templates/`; everything else comes from `reports/templates/`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from engine.errors import InputError
+from reports.markdown import Raw, md_escape
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+LANGS = ("zh", "en")
+
+
+def _loader(pack: Path | None) -> jinja2.BaseLoader:
+    dirs = []
+    if pack is not None and (Path(pack) / "templates").is_dir():
+        dirs.append(str(Path(pack) / "templates"))
+    dirs.append(str(TEMPLATES))
+    return jinja2.FileSystemLoader(dirs, encoding="utf-8")
+
+
+def _common(env: jinja2.Environment) -> jinja2.Environment:
+    env.filters["yuan"] = yuan
+    env.filters["join_zh"] = lambda xs, sep="、": sep.join(str(x) for x in xs)
+    return env
+
+
+def markdown_env(pack: Path | None) -> jinja2.Environment:
+    """Every `{{ value }}` is Markdown-escaped; `raw` marks text meant as Markdown."""
+    env = jinja2.Environment(
+        loader=_loader(pack),
+        autoescape=False,
+        finalize=md_escape,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["raw"] = Raw
+    return _common(env)
+
+
+def html_env(pack: Path | None) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=_loader(pack),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return _common(env)
+
+
+def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateNotFound:
+        raise InputError("template not found", file=name) from None
+    except jinja2.TemplateError as exc:  # a pack's own template is user input
+        where = getattr(exc, "filename", None) or name
+        raise InputError(f"template error: {exc}", file=str(where), line=getattr(exc, "lineno", None)) from None
+
+
+def labels(pack: Path | None, lang: str) -> dict[str, str]:
+    """UI words of the reports in one language (labels.yaml, a pack's copy wins)."""
+    if lang not in LANGS:
+        raise InputError(f"expected one of {', '.join(LANGS)}, got {lang!r}", field="--lang")
+    own = Path(pack) / "templates" / "labels.yaml" if pack is not None else None
+    path = own if own is not None and own.is_file() else TEMPLATES / "labels.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    base = yaml.safe_load((TEMPLATES / "labels.yaml").read_text(encoding="utf-8"))
+    return {**base.get(lang, {}), **(data.get(lang) or {})}
+
+
+def yuan(value: Any) -> str:
+    """A decimal string as money with thousands separators: 6182058.17 → 6,182,058.17."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        d = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return f"{d.quantize(Decimal('0.01')):,}"
