@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from engine.calendar import WorkingCalendar, build_calendar, civil_period
 from engine.calendar.reckon import Reckoning
 from engine.errors import InputError
-from engine.rule import Rule
+from engine.rule import Rule, parse_rules
 from engine.yamlio import LineDict, load_yaml, locate, validation_errors
 
 ParamType = Literal["int", "decimal", "money", "date", "str", "bool", "list", "table"]
@@ -76,7 +76,7 @@ class Contract(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
-def _coerce(name: str, p: Parameter) -> Any:
+def coerce_param(p: Parameter) -> Any:
     """Type a parameter's value: money and rates stay exact (no floats)."""
     v, t = p.value, p.type
     if t is None:
@@ -114,19 +114,13 @@ def _coerce(name: str, p: Parameter) -> Any:
     if t == "table":  # name → exact decimal (deduction tables, coefficients)
         if not isinstance(v, dict):
             raise ValueError(f"expected a mapping, got {v!r}")
+        if any(isinstance(x, float) for x in v.values()):
+            raise ValueError("write decimal numbers as quoted strings to keep them exact")
         try:
-            return {str(k): Decimal(str(x)) for k, x in v.items() if not isinstance(x, float)} | (
-                _no_floats(v)
-            )
+            return {str(k): Decimal(str(x)) for k, x in v.items()}
         except InvalidOperation:
             raise ValueError(f"expected decimal values, got {v!r}") from None
     return str(v)
-
-
-def _no_floats(v: dict) -> dict:
-    if any(isinstance(x, float) for x in v.values()):
-        raise ValueError("write decimal numbers as quoted strings to keep them exact")
-    return {}
 
 
 @dataclass
@@ -193,7 +187,7 @@ def load_pack(root: Path, collect: list[InputError] | None = None) -> Pack:
     params: dict[str, Any] = {}
     for name, p in contract.parameters.items():
         try:
-            params[name] = _coerce(name, p)
+            params[name] = coerce_param(p)
         except ValueError as exc:
             line = locate(cdata, ("parameters", name, "value"))
             fail(InputError(str(exc), file=cfile, line=line, field=f"parameters.{name}"))
@@ -201,8 +195,6 @@ def load_pack(root: Path, collect: list[InputError] | None = None) -> Pack:
     calendar = build_calendar([root / f for f in contract.calendar_overrides])
     rules: list[Rule] = []
     where: dict[str, str] = {}
-    from engine.rule import parse_rules  # local: rule parsing needs the params
-
     for path in _rule_files(root, contract):
         data = load_yaml(path)
         for rule, err in parse_rules(data, str(path), params):

@@ -87,7 +87,8 @@ def message_fields(template: str) -> set[str]:
     return {f for _, f, _, _ in string.Formatter().parse(template) if f}
 
 
-def _parse_one(item: Any, file: str, params: dict[str, Any]) -> Rule:
+def parse_rule(item: Any, file: str, params: dict[str, Any]) -> Rule:
+    """One rule from its YAML mapping, with `$parameters` resolved and its check validated."""
     from engine.kinds import COMMON_VARIABLES, KINDS
 
     if not isinstance(item, LineDict):
@@ -164,7 +165,7 @@ def parse_rules(
         return
     for item in data:
         try:
-            yield _parse_one(item, file, params), None
+            yield parse_rule(item, file, params), None
         except InputError as exc:
             exc.file = exc.file or file
             yield None, exc

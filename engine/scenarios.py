@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from engine.errors import InputError
 from engine.evaluate import evaluate
 from engine.findings import Finding, Status
-from engine.pack import Pack, Parameter, _coerce
+from engine.pack import Pack, Parameter, coerce_param
+from engine.rule import parse_rule
 from engine.yamlio import LineDict, LineList, load_yaml, validation_errors
 from facts.model import FACT_TYPES, Fact, Provenance
 
@@ -93,23 +94,19 @@ def _facts(sc: Scenario, raw: LineDict, file: str) -> dict[str, list[Fact]]:
 def _with_params(pack: Pack, changes: dict[str, Any]) -> Pack:
     if not changes:
         return pack
-    from engine.rule import parse_rules  # noqa: F401 - re-parse rules with the new parameters
-
     params = dict(pack.params)
     for name, value in changes.items():
         if name not in pack.contract.parameters:
             raise InputError(f"unknown parameter {name!r}", field="params")
         declared = pack.contract.parameters[name]
-        params[name] = _coerce(name, Parameter(value=value, type=declared.type))
+        params[name] = coerce_param(Parameter(value=value, type=declared.type))
     clone = copy.copy(pack)
     clone.params = params
     rules = []
-    from engine.rule import _parse_one
-
-    for r in pack.rules:
+    for r in pack.rules:  # re-parse every rule with the changed parameters
         data = LineDict(r.model_dump(exclude={"spec"}, by_alias=True, exclude_none=True))
         data.key_lines = {}
-        rules.append(_parse_one(data, "(scenario)", params))
+        rules.append(parse_rule(data, "(scenario)", params))
     clone.rules = rules
     return clone
 

@@ -30,6 +30,7 @@ def _loader(pack: Path | None) -> jinja2.BaseLoader:
 def _common(env: jinja2.Environment) -> jinja2.Environment:
     env.filters["yuan"] = yuan
     env.filters["join_zh"] = lambda xs, sep="、": sep.join(str(x) for x in xs)
+    env.filters["show"] = show
     return env
 
 
@@ -89,3 +90,14 @@ def yuan(value: Any) -> str:
     except InvalidOperation:
         return str(value)
     return f"{d.quantize(Decimal('0.01')):,}"
+
+
+def show(value: Any) -> str:
+    """A parameter value for people: tables as 名=值, lists joined, booleans in words."""
+    if isinstance(value, dict):
+        return "；".join(f"{k}={show(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return "、".join(show(v) for v in value) if value else "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return "" if value is None else str(value)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, StrictInt
 
 from engine.calendar import civil_period
 from engine.kinds.base import Context, Item, Kind, SpecBase, field_date, iso, matches
+from engine.kinds.latefee import LateFee, apply_late_fee
 from engine.kinds.periodic import Passed
 
 
@@ -36,12 +37,13 @@ class AchieveBySpec(SpecBase):
     sum_field: str | None = None
     sum_at_least: Decimal | None = None
     pending: Literal["at_risk", "manual"] = "at_risk"
+    late_fee: LateFee | None = None  # with sum_at_least: the penalty on that sum when settled late
 
 
 class AchieveBy(Kind):
     name = "achieve_by"
     Spec = AchieveBySpec
-    variables = {"deadline", "achieved_on", "total", "target"}
+    variables = {"deadline", "achieved_on", "total", "target", "late_days", "penalty"}
     summary = "a state reached by a deadline"
 
     def deadline(self, spec: AchieveBySpec, ctx: Context):
@@ -49,14 +51,22 @@ class AchieveBy(Kind):
             return ctx.pack.term_end()
         if spec.by.date is not None:
             return civil_period(ctx.calendar, spec.by.date, days=0)
-        return civil_period(ctx.calendar, ctx.signed_on, months=spec.by.months or 0, days=spec.by.days or 0)
+        return civil_period(
+            ctx.calendar, ctx.signed_on, months=spec.by.months or 0, days=spec.by.days or 0
+        )
 
     def expand(self, rule, spec: AchieveBySpec, ctx: Context) -> list[Item]:
         due = self.deadline(spec, ctx)
         due_day: dt.date = due.value  # type: ignore[assignment]
         facts = ctx.select(spec.facts, spec.where, spec.where_not)
-        ok = [f for f in facts if spec.passed is None or matches(f, {spec.passed.field: spec.passed.values})]
-        dated = sorted((d, f.id, f) for f in ok if (d := field_date(f, spec.date_field)) and d <= ctx.as_of)
+        ok = [
+            f
+            for f in facts
+            if spec.passed is None or matches(f, {spec.passed.field: spec.passed.values})
+        ]
+        dated = sorted(
+            (d, f.id, f) for f in ok if (d := field_date(f, spec.date_field)) and d <= ctx.as_of
+        )
         achieved: dt.date | None = None
         total = Decimal(0)
         for d, _, f in dated:
@@ -73,20 +83,25 @@ class AchieveBy(Kind):
             "achieved_on": iso(achieved),
             "total": f"{total:.2f}",
             "target": f"{spec.sum_at_least:.2f}" if spec.sum_at_least is not None else "—",
+            "late_days": 0,
+            "penalty": "0.00",
         }
         pending = spec.pending if ctx.as_of <= due_day else "breach"
-        return [
-            Item(
-                key="term",
-                subject=rule.title,
-                required=due_day.toordinal(),
-                op="le",
-                observed=achieved.toordinal() if achieved else None,
-                missing=pending,  # type: ignore[arg-type]
-                evidence=facts,
-                period=(ctx.signed_on, due_day),
-                values=values,
-                deadline=due,
-                amounts={"total": total} if spec.sum_field else {},
-            )
-        ]
+        item = Item(
+            key="term",
+            subject=rule.title,
+            required=due_day.toordinal(),
+            op="le",
+            observed=achieved.toordinal() if achieved else None,
+            missing=pending,  # type: ignore[arg-type]
+            evidence=facts,
+            period=(ctx.signed_on, due_day),
+            values=values,
+            deadline=due,
+            amounts={"total": total} if spec.sum_field else {},
+        )
+        late = (achieved or ctx.as_of) > due_day
+        if spec.late_fee and spec.sum_at_least is not None and late:
+            until = achieved or ctx.as_of
+            apply_late_fee(spec.late_fee, spec.sum_at_least, due_day, until, achieved is None, item)
+        return [item]

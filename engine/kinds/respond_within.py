@@ -14,8 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, StrictInt, model_validator
 
-from engine.calendar import deadline_after, late_days
+from engine.calendar import deadline_after
 from engine.kinds.base import Context, Item, Kind, SpecBase, field_date, iso, matches
+from engine.kinds.latefee import LateFee, apply_late_fee
 from facts.model import Fact
 
 
@@ -26,15 +27,10 @@ class JoinedResponse(BaseModel):
     facts: str
     match: str  # field of the response fact holding the trigger fact's id
     date: str
-    amount: str | None = None  # when set, the response completes once the sum covers the trigger's amount
+    amount: str | None = (
+        None  # when set, the response completes once the sum covers the trigger's amount
+    )
     where: dict = {}
-
-
-class LateFee(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    rate_per_day: Decimal
-    amount_field: str
-    escalate_after_days: StrictInt | None = None  # e.g. termination right when this late or more
 
 
 class RespondWithinSpec(SpecBase):
@@ -53,7 +49,9 @@ class RespondWithinSpec(SpecBase):
     def _shape(self) -> RespondWithinSpec:
         ways = [self.working_days, self.natural_days, self.months, self.deadline_field]
         if sum(w is not None for w in ways) != 1:
-            raise ValueError("give exactly one of working_days, natural_days, months, deadline_field")
+            raise ValueError(
+                "give exactly one of working_days, natural_days, months, deadline_field"
+            )
         if (self.response_date is None) == (self.response is None):
             raise ValueError("give exactly one of response_date or response")
         return self
@@ -62,19 +60,33 @@ class RespondWithinSpec(SpecBase):
 class RespondWithin(Kind):
     name = "respond_within"
     Spec = RespondWithinSpec
-    variables = {"trigger_date", "deadline", "response_date", "late_days", "penalty", "required", "unit"}
+    variables = {
+        "trigger_date",
+        "deadline",
+        "response_date",
+        "late_days",
+        "penalty",
+        "required",
+        "unit",
+    }
     summary = "after a trigger, an action within N working days"
 
     def requires(self, spec: RespondWithinSpec) -> set[str]:
         return {spec.facts}  # a missing response file means "no response", not "no evidence"
 
-    def _response(self, spec: RespondWithinSpec, f: Fact, ctx: Context) -> tuple[dt.date | None, list[Fact]]:
+    def _response(
+        self, spec: RespondWithinSpec, f: Fact, ctx: Context
+    ) -> tuple[dt.date | None, list[Fact]]:
         if spec.response_date is not None:
             return field_date(f, spec.response_date), []
         j = spec.response
         assert j is not None
         found = sorted(
-            (r for r in ctx.select(j.facts) if getattr(r, j.match, None) == f.id and matches(r, j.where)),
+            (
+                r
+                for r in ctx.select(j.facts)
+                if getattr(r, j.match, None) == f.id and matches(r, j.where)
+            ),
             key=lambda r: (field_date(r, j.date), r.id),
         )
         if not found:
@@ -105,8 +117,11 @@ class RespondWithin(Kind):
                 required_n, unit = spec.deadline_field, "通知所定期限"
             else:
                 deadline = deadline_after(
-                    ctx.calendar, trigger, working_days=spec.working_days,
-                    natural_days=spec.natural_days, months=spec.months,
+                    ctx.calendar,
+                    trigger,
+                    working_days=spec.working_days,
+                    natural_days=spec.natural_days,
+                    months=spec.months,
                 )
                 required_n = spec.working_days or spec.natural_days or spec.months
                 unit = "工作日" if spec.working_days else ("日" if spec.natural_days else "个月")
@@ -138,19 +153,9 @@ class RespondWithin(Kind):
                 deadline=deadline,
             )
             if spec.late_fee and not pending:
-                self._late_fee(spec.late_fee, f, due_day, response or ctx.as_of, response is None, item)
+                amount = Decimal(getattr(f, spec.late_fee.amount_field or "amount"))
+                apply_late_fee(
+                    spec.late_fee, amount, due_day, response or ctx.as_of, response is None, item
+                )
             items.append(item)
         return items
-
-    def _late_fee(self, fee: LateFee, f: Fact, due: dt.date, until: dt.date, unpaid: bool, item: Item) -> None:
-        days = late_days(due, until).value
-        amount = Decimal(getattr(f, fee.amount_field))
-        penalty = amount * fee.rate_per_day * days
-        item.values["late_days"] = days
-        item.values["penalty"] = f"{penalty.quantize(Decimal('0.01'))}"
-        item.amounts.update({"amount_due": amount, "penalty": penalty})
-        if unpaid:
-            item.notes.append(f"截至 {until.isoformat()} 仍未付清，违约金计至该日")
-        if fee.escalate_after_days is not None and days >= fee.escalate_after_days:
-            item.notes.append(f"逾期 {days} 日，已达 {fee.escalate_after_days} 日：对方取得解除合同的权利")
-            item.values["escalation"] = True

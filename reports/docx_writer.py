@@ -1,0 +1,300 @@
+"""Blocks → a Word document laid out for signing (GB/T 9704-2012 for official documents).
+
+Two layouts share the page: A4, margins top 37 mm, bottom 35 mm, left 28 mm,
+right 26 mm (text block 156 × 225 mm), page numbers "— 1 —" in 4号宋体.
+- `official` (notices): title 2号 方正小标宋简体, body 3号 仿宋_GB2312 at a fixed
+  line pitch giving 22 lines a page, first-line indent of two characters,
+  一、 headings in 黑体, （一） in 楷体_GB2312; page numbers outside (odd pages
+  right, even pages left).
+- `report` (audit, pre-payment): the same fonts, smaller body and tables.
+Fonts are named, never embedded.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from reports.markdown import Block, Run
+
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+H1_FONT = "黑体"
+H2_FONT = "楷体_GB2312"
+TABLE_FONT = "宋体"
+PAGE_NO_FONT = "宋体"
+BLACK = RGBColor(0, 0, 0)
+RED = RGBColor(0xCC, 0, 0)
+
+
+@dataclass(frozen=True)
+class Layout:
+    body_pt: float
+    line_pt: float | None  # fixed line pitch; None: 1.25 lines
+    indent_chars: int  # first-line indent of body paragraphs
+    table_pt: float
+    outside_page_numbers: bool
+
+
+LAYOUTS = {
+    # 3号 = 16 pt; 225 mm / 22 lines = 28.95 pt pitch
+    "official": Layout(16, 28.95, 2, 12, True),
+    "report": Layout(12, None, 0, 10.5, False),
+}
+SIZES = {"title": 22, 2: 16, 3: 16, 4: 14}
+
+
+def _fonts(target, name: str) -> None:
+    """Set Latin and East Asian font names on a run or style (python-docx sets only Latin)."""
+    target.font.name = name
+    el = target.element if hasattr(target, "element") else target._element
+    rfonts = el.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(attr), name)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(attr), None)
+
+
+def _style(doc, name: str, font: str, size: float, bold: bool = False, color: RGBColor = BLACK) -> None:
+    st = doc.styles[name]
+    _fonts(st, font)
+    st.font.size = Pt(size)
+    st.font.bold = bold
+    st.font.italic = False
+    st.font.color.rgb = color
+
+
+def _page(doc, layout: Layout) -> None:
+    s = doc.sections[0]
+    s.page_width, s.page_height = Mm(210), Mm(297)
+    s.top_margin, s.bottom_margin = Mm(37), Mm(35)
+    s.left_margin, s.right_margin = Mm(28), Mm(26)
+    s.header_distance, s.footer_distance = Mm(15), Mm(28) if layout.outside_page_numbers else Mm(20)
+    s.start_type = WD_SECTION.NEW_PAGE
+    if layout.outside_page_numbers:
+        doc.settings.odd_and_even_pages_header_footer = True
+        _page_number(s.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
+        _page_number(s.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+    else:
+        _page_number(s.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.CENTER)
+
+
+def _field(paragraph, instr: str) -> None:
+    run = paragraph.add_run()
+    for tag, text in (("begin", None), ("instr", instr), ("separate", None), ("text", "1"), ("end", None)):
+        if tag == "instr":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        elif tag == "text":
+            el = OxmlElement("w:t")
+            el.text = text
+        else:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), tag)
+        run._r.append(el)
+    _fonts(run, PAGE_NO_FONT)
+    run.font.size = Pt(14)
+
+
+def _page_number(p, align) -> None:
+    """“— 1 —” in 4号宋体, one character in from the outer edge."""
+    p.alignment = align
+    fmt = p.paragraph_format
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        fmt.right_indent = Pt(14)
+    elif align == WD_ALIGN_PARAGRAPH.LEFT:
+        fmt.left_indent = Pt(14)
+    for part in ("— ", None, " —"):
+        if part is None:
+            _field(p, "PAGE")
+            continue
+        r = p.add_run(part)
+        _fonts(r, PAGE_NO_FONT)
+        r.font.size = Pt(14)
+
+
+def _runs(p, runs: list[Run], size: float | None = None, font: str | None = None, color=None) -> None:
+    for r in runs:
+        run = p.add_run(r.text)
+        run.bold = r.bold or None
+        if size:
+            run.font.size = Pt(size)
+        if font:
+            _fonts(run, font)
+        if color is not None:
+            run.font.color.rgb = color
+
+
+def _spacing(p, layout: Layout) -> None:
+    fmt = p.paragraph_format
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0) if layout.line_pt else Pt(3)
+    if layout.line_pt:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(layout.line_pt)
+    else:
+        fmt.line_spacing = 1.25
+
+
+def _bottom_border(p, color: str = "CC0000") -> None:
+    ppr = p._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for k, v in (("w:val", "single"), ("w:sz", "12"), ("w:space", "4"), ("w:color", color)):
+        bottom.set(qn(k), v)
+    borders.append(bottom)
+    _put_pbdr(ppr, borders)
+
+
+# children of w:pPr that must follow w:pBdr (ECMA-376 order)
+_AFTER_PBDR = {
+    qn(f"w:{t}")
+    for t in (
+        "shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE "
+        "autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents "
+        "suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle "
+        "rPr sectPr pPrChange"
+    ).split()
+}
+
+
+def _put_pbdr(ppr, borders) -> None:
+    old = ppr.find(qn("w:pBdr"))
+    if old is not None:
+        ppr.remove(old)
+    for i, child in enumerate(ppr):
+        if child.tag in _AFTER_PBDR:
+            ppr.insert(i, borders)
+            return
+    ppr.append(borders)
+
+
+def _paragraph(doc, b: Block, layout: Layout) -> None:
+    classes = set((b.cls or "").split())
+    p = doc.add_paragraph()
+    _spacing(p, layout)
+    fmt = p.paragraph_format
+    if "authority" in classes:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _runs(p, b.runs, 26, TITLE_FONT, RED)
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    elif classes & {"docno", "center"}:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _runs(p, b.runs)
+    elif classes & {"sign", "date"}:
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        fmt.right_indent = Pt(layout.body_pt * (4 if "date" in classes else 2))
+        _runs(p, b.runs)
+    else:
+        if layout.indent_chars and not classes & {"to", "receipt"}:
+            fmt.first_line_indent = Pt(layout.body_pt * layout.indent_chars)
+        _runs(p, b.runs)
+    if "big" in classes:
+        for r in p.runs:
+            r.font.size = Pt(layout.body_pt + 4)
+            r.bold = True
+    if "redline" in classes:
+        _bottom_border(p)
+    if "receipt" in classes:
+        fmt.space_before = Pt(layout.body_pt * 2)
+
+
+def _table(doc, b: Block, layout: Layout) -> None:
+    if not b.rows:
+        return
+    ncols = max(len(r) for r in b.rows)
+    t = doc.add_table(rows=0, cols=ncols)
+    t.style = doc.styles["Table Grid"]
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for i, row in enumerate(b.rows):
+        cells = t.add_row().cells
+        for j in range(ncols):
+            p = cells[j].paragraphs[0]
+            p.paragraph_format.first_line_indent = Pt(0)
+            runs = row[j] if j < len(row) else []
+            _runs(p, [Run(r.text, r.bold or i == 0) for r in runs], layout.table_pt, TABLE_FONT)
+    if layout.line_pt:  # keep a little air after a table in a fixed-pitch document
+        doc.add_paragraph()
+
+
+def to_docx(blocks: list[Block], layout_name: str, title: str, author: str) -> bytes:
+    layout = LAYOUTS[layout_name]
+    doc = Document()
+    _style(doc, "Normal", BODY_FONT, layout.body_pt)
+    _style(doc, "Title", TITLE_FONT, SIZES["title"])
+    _style(doc, "Heading 1", H1_FONT, SIZES[2])
+    _style(doc, "Heading 2", H2_FONT, SIZES[3] if layout.line_pt else 14)
+    _style(doc, "Heading 3", H1_FONT if not layout.line_pt else BODY_FONT, SIZES[4] if not layout.line_pt else 16)
+    _page(doc, layout)
+    cp = doc.core_properties
+    cp.title, cp.author, cp.last_modified_by, cp.language = title, author, author, "zh-CN"
+    for b in blocks:
+        if b.kind == "heading":
+            level = min(b.level, 4)
+            p = doc.add_paragraph(style="Title" if level == 1 else f"Heading {level - 1}")
+            _runs(p, b.runs)
+            if level == 1:
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                _title_border_off(p)
+            elif layout.indent_chars:
+                p.paragraph_format.first_line_indent = Pt(layout.body_pt * layout.indent_chars)
+            _heading_spacing(p, layout, level)
+        elif b.kind in ("para", "quote"):
+            _paragraph(doc, b, layout)
+            if b.kind == "quote":
+                for r in doc.paragraphs[-1].runs:
+                    r.italic = False
+                    r.font.size = Pt(layout.table_pt if not layout.line_pt else layout.body_pt)
+        elif b.kind in ("bullets", "numbered"):
+            for item in b.items:
+                style = "List Bullet" if b.kind == "bullets" and not layout.line_pt else None
+                p = doc.add_paragraph(style=style)
+                _spacing(p, layout)
+                if layout.indent_chars:
+                    p.paragraph_format.first_line_indent = Pt(layout.body_pt * layout.indent_chars)
+                _runs(p, item if style or b.kind == "numbered" else [Run("· "), *item])
+        elif b.kind == "table":
+            _table(doc, b, layout)
+        elif b.kind == "rule":
+            _bottom_border(_empty(doc, layout), "999999")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _empty(doc, layout: Layout):
+    p = doc.add_paragraph()
+    _spacing(p, layout)
+    return p
+
+
+def _title_border_off(p) -> None:
+    """The default Title style draws a blue rule under the title; official titles have none."""
+    ppr = p._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    bottom.set(qn("w:val"), "nil")
+    borders.append(bottom)
+    _put_pbdr(ppr, borders)
+
+
+def _heading_spacing(p, layout: Layout, level: int) -> None:
+    fmt = p.paragraph_format
+    fmt.keep_with_next = True
+    if layout.line_pt:
+        fmt.space_before = Pt(0)
+        fmt.space_after = Pt(0)
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(layout.line_pt * (1.5 if level == 1 else 1))
+    else:
+        fmt.space_before = Pt(12 if level <= 2 else 6)
+        fmt.space_after = Pt(6 if level == 1 else 3)
