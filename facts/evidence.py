@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,13 +84,18 @@ class _Loaded:
     id_field: str = "id"  # the source column the id came from, for duplicate messages
 
 
-def load_evidence(root: Path) -> EvidenceSet:
-    """Load every file the manifest names; InputError for anything that stops the audit."""
+def load_evidence(root: Path, progress: Callable[[int, int, str], None] | None = None) -> EvidenceSet:
+    """Load every file the manifest names; InputError for anything that stops the audit.
+
+    `progress(done, total, file)` is called before each file (the CLI's progress bar).
+    """
     root = Path(root)
     manifest = load_manifest(root)
     by_type: dict[str, dict[str, Fact]] = {}
     reports: list[FileReport] = []
-    for entry in manifest.files:
+    for i, entry in enumerate(manifest.files):
+        if progress is not None:
+            progress(i, len(manifest.files), entry.path)
         path = root / entry.path
         if not path.is_file():
             raise InputError(f"listed in {MANIFEST_NAME} but not found", file=entry.path)

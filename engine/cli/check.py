@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from engine.cli.common import dump_json, parse_date, parse_period
@@ -34,7 +35,15 @@ def run_check(evidence_dir: Path, pack_dir: Path, as_of: str | None, period: tup
     if not evidence_dir.is_dir():
         raise InputError("evidence folder not found", file=str(evidence_dir))
     err = Console(stderr=True)
-    with err.status("loading evidence…", spinner="dots") if sys.stderr.isatty() else _Null():
+    if sys.stderr.isatty():
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("loading evidence", total=None)
+
+            def tick(done: int, total: int, name: str) -> None:
+                bar.update(task, completed=done, total=total, description=f"loading {name}")
+
+            evidence = load_evidence(evidence_dir, progress=tick)
+    else:
         evidence = load_evidence(evidence_dir)
     if as_of:
         day, basis = parse_date(as_of, "--as-of"), "given"
