@@ -61,6 +61,25 @@ class Parameter(BaseModel):
     confirm: bool = False  # not stated by the contract: an assumption to confirm
 
 
+class Escalation(BaseModel):
+    """What the contract lets a party do next when a finding is not put right."""
+
+    model_config = ConfigDict(extra="forbid")
+    next: Literal["rectification", "warning", "terminate"]
+    clause: str
+    text: str
+
+
+class EscalationTable(BaseModel):
+    """Escalation after no notice / a rectification notice / a warning letter; overrides by clause."""
+
+    model_config = ConfigDict(extra="forbid")
+    none: Escalation | None = None
+    rectification: Escalation | None = None
+    warning: Escalation | None = None
+    overrides: dict[str, Escalation] = Field(default_factory=dict)
+
+
 class Contract(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
@@ -73,6 +92,7 @@ class Contract(BaseModel):
     rule_files: list[str] = Field(default_factory=list)  # default: every *.yaml but contract.yaml
     clauses: dict[str, str] = Field(default_factory=dict)  # every numbered clause → its heading
     parameters: dict[str, Parameter] = Field(default_factory=dict)
+    escalation: EscalationTable | None = None
     notes: list[str] = Field(default_factory=list)
 
 

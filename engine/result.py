@@ -80,6 +80,7 @@ def build(ev: Evaluation, evidence: EvidenceSet | None, as_of_basis: str) -> dic
             "term_end": {"date": term.value.isoformat(), "reading": c.term.reading, **term.to_dict()},  # type: ignore[union-attr]
             "parties": {k: p.model_dump(mode="json") for k, p in c.parties.items()},
             "payee": c.payee.model_dump(mode="json") if c.payee else None,
+            "escalation": c.escalation.model_dump(mode="json", exclude_none=True) if c.escalation else None,
             "pack": ev.pack.root.as_posix(),
         },
         "as_of": ev.as_of.isoformat(),

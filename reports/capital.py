@@ -15,7 +15,6 @@ from decimal import Decimal
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 PLACES = ("仟", "佰", "拾", "")  # within a group of four digits
-GROUPS = ("", "万", "亿", "万亿")
 FEN = Decimal("0.01")
 
 
@@ -36,24 +35,14 @@ def _group(n: int) -> str:
 
 
 def _yuan(n: int) -> str:
-    groups: list[int] = []
-    while n:
-        n, g = divmod(n, 10000)
-        groups.append(g)
-    if len(groups) > len(GROUPS):
-        raise ValueError("amount too large for capital numerals (10^16 yuan or more)")
-    out: list[str] = []
-    pending_zero = False
-    for i in range(len(groups) - 1, -1, -1):
-        g = groups[i]
-        if g == 0:
-            pending_zero = bool(out)
-            continue
-        if out and (pending_zero or g < 1000):
-            out.append("零")
-        out.append(_group(g) + GROUPS[i])
-        pending_zero = False
-    return "".join(out)
+    """n > 0 yuan: groups of four digits read with 万 and 亿; one 零 across a gap."""
+    if n >= 10**8:  # the part above 亿 is read as a number of 亿 (1,2345,0000,0000 → 壹万贰仟叁佰肆拾伍亿)
+        hi, lo = divmod(n, 10**8)
+        return _yuan(hi) + "亿" + ("" if lo == 0 else ("零" if lo < 10**7 else "") + _yuan(lo))
+    if n >= 10**4:
+        hi, lo = divmod(n, 10**4)
+        return _group(hi) + "万" + ("" if lo == 0 else ("零" if lo < 1000 else "") + _group(lo))
+    return _group(n)
 
 
 def capital(amount: Decimal | int | str) -> str:
@@ -61,6 +50,8 @@ def capital(amount: Decimal | int | str) -> str:
     value = Decimal(str(amount)) if not isinstance(amount, Decimal) else amount
     if not value.is_finite():
         raise ValueError(f"not an amount: {amount!r}")
+    if value >= 10**16:
+        raise ValueError(f"amount too large for capital numerals: {amount!r}")
     if value < 0:
         raise ValueError(f"negative amount: {amount!r}")
     if value != value.quantize(FEN):

@@ -31,6 +31,8 @@ def _common(env: jinja2.Environment) -> jinja2.Environment:
     env.filters["yuan"] = yuan
     env.filters["join_zh"] = lambda xs, sep="、": sep.join(str(x) for x in xs)
     env.filters["show"] = show
+    env.filters["amounts"] = lambda d: "；".join(f"{k} {yuan(v)}" for k, v in d.items())
+    env.filters["section"] = section
     return env
 
 
@@ -101,3 +103,12 @@ def show(value: Any) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     return "" if value is None else str(value)
+
+
+def section(n: int, lang: str) -> str:
+    """Section numbers: 一、 二、 in Chinese, 1. 2. in English."""
+    if lang != "zh":
+        return f"{n}. "
+    from reports.notice import cn_index
+
+    return cn_index(n) + "、"

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from engine import ledger
 from engine.cli.common import dump_json, parse_date, parse_period
 from engine.errors import InputError
 from engine.evaluate import evaluate
@@ -30,7 +31,15 @@ def default_as_of(period: tuple[dt.date, dt.date], evidence) -> tuple[dt.date, s
     return min(max(max(ends), period[0]), period[1]), "evidence"
 
 
-def run_check(evidence_dir: Path, pack_dir: Path, as_of: str | None, period: tuple[dt.date, dt.date]) -> dict:
+def run_check(
+    evidence_dir: Path,
+    pack_dir: Path,
+    as_of: str | None,
+    period: tuple[dt.date, dt.date],
+    ledger_path: Path | None = None,
+    record: bool = False,
+) -> dict:
+    """Load, evaluate, build the result; with a ledger, add follow-up (and record if asked)."""
     pack = load_pack(pack_dir)
     if not evidence_dir.is_dir():
         raise InputError("evidence folder not found", file=str(evidence_dir))
@@ -51,7 +60,15 @@ def run_check(evidence_dir: Path, pack_dir: Path, as_of: str | None, period: tup
         day, basis = default_as_of(period, evidence)
     with err.status("evaluating rules…", spinner="dots") if sys.stderr.isatty() else _Null():
         ev = evaluate(pack, evidence.facts, as_of=day, period=period, present=evidence.present_types())
-    return build(ev, evidence, basis)
+    result = build(ev, evidence, basis)
+    path = ledger.resolve(ledger_path)
+    if record or path.exists():
+        rects = [f.fields() for f in evidence.facts.get("rectification", [])]
+        follow = ledger.follow_up(path, result, rects)
+        if record:
+            ledger.record_audit(path, result, rects)
+        result["follow_up"] = follow
+    return result
 
 
 class _Null:
@@ -113,11 +130,15 @@ def check(
     fmt: str = typer.Option("table", "--format", help="table | json | md"),
     output: Path | None = typer.Option(None, "-o", "--output", help="Write to this file."),
     show_all: bool = typer.Option(False, "--all", help="Table: include compliant and manual items."),
+    record: bool = typer.Option(False, "--record", help="Record this audit in the findings ledger."),
+    ledger_file: Path | None = typer.Option(
+        None, "--ledger", help="Ledger file (default: $LVYUE_LEDGER or ./lvyue-ledger.sqlite)."
+    ),
 ) -> None:
     """Check the evidence against the pack. Exit 0: nothing needs action; 1: findings need action."""
     if fmt not in ("table", "json", "md"):
         raise InputError(f"expected table, json or md, got {fmt!r}", field="--format")
-    result = run_check(evidence_dir, pack, as_of, parse_period(period, quarter, half))
+    result = run_check(evidence_dir, pack, as_of, parse_period(period, quarter, half), ledger_file, record)
     if fmt == "json":
         text = dump_json(result) + "\n"
     elif fmt == "md":

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from engine.cli import calendar, check, facts, rules
+from engine.cli import calendar, check, facts, history, rules
 from engine.errors import InputError
 
 app = typer.Typer(
@@ -19,6 +19,7 @@ app.add_typer(calendar.app, name="calendar")
 app.add_typer(rules.app, name="rules")
 app.add_typer(facts.app, name="facts")
 app.command("check")(check.check)
+app.command("history")(history.history)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -87,6 +87,12 @@ class AchieveBy(Kind):
             "penalty": "0.00",
         }
         pending = spec.pending if ctx.as_of <= due_day else "breach"
+        # While the state is due and not reached, the period is the span it was missing
+        # (as for `maintain`), so a follow-up audit can tell when it was put right.
+        if (achieved or ctx.as_of) > due_day:
+            span = (due_day + dt.timedelta(days=1), (achieved - dt.timedelta(days=1)) if achieved else ctx.as_of)
+        else:
+            span = (ctx.signed_on, due_day)
         item = Item(
             key="term",
             subject=rule.title,
@@ -95,7 +101,7 @@ class AchieveBy(Kind):
             observed=achieved.toordinal() if achieved else None,
             missing=pending,  # type: ignore[arg-type]
             evidence=facts,
-            period=(ctx.signed_on, due_day),
+            period=span,
             values=values,
             deadline=due,
             amounts={"total": total} if spec.sum_field else {},

@@ -45,7 +45,7 @@ class AdvanceNotice(Kind):
         items = []
         for f in ctx.select(spec.facts, spec.where, spec.where_not):
             event = field_date(f, spec.event_date)
-            notice = field_date(f, spec.notice_date)
+            notice = ctx.known(field_date(f, spec.notice_date))
             if event is None or not (start <= event <= ctx.period[1]):
                 continue
             latest = notice_by(ctx.calendar, event, n, natural=natural, reading=spec.reading)

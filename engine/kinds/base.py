@@ -79,6 +79,10 @@ class Context:
     def signed_on(self) -> dt.date:
         return self.pack.contract.signed_on
 
+    def known(self, d: dt.date | None) -> dt.date | None:
+        """A date as the audit can know it: anything after the as-of date has not happened yet."""
+        return d if d is not None and d <= self.as_of else None
+
     def window(self) -> tuple[dt.date, dt.date]:
         """The days under check: the period, from signing, up to the as-of date."""
         start = max(self.period[0], self.signed_on)

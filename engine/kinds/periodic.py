@@ -70,7 +70,7 @@ class Periodic(Kind):
             due_day: dt.date = due.value  # type: ignore[assignment]
             mine = [f for f in facts if self._belongs(spec, f, p)]
             ok = [f for f in mine if spec.passed is None or matches(f, {spec.passed.field: spec.passed.values})]
-            dated = sorted((d, f.id, f) for f in ok if (d := field_date(f, spec.date_field)))
+            dated = sorted((d, f.id, f) for f in ok if (d := ctx.known(field_date(f, spec.date_field))))
             first = dated[0][0] if dated else None
             if first is None and ctx.as_of <= due_day:
                 if spec.pending == "skip":

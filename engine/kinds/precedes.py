@@ -30,7 +30,7 @@ class Precedes(Kind):
             then = field_date(f, spec.then)
             if then is None or not (start <= then <= end):
                 continue
-            first = field_date(f, spec.first)
+            first = ctx.known(field_date(f, spec.first))
             items.append(
                 Item(
                     key=f.id,

@@ -109,6 +109,7 @@ class RespondWithin(Kind):
             if trigger is None or trigger > ctx.as_of:
                 continue
             response, joined = self._response(spec, f, ctx)
+            response = ctx.known(response)
             if trigger < start and response is not None and response < start:
                 continue  # settled before the period under check
             if spec.deadline_field:

@@ -27,6 +27,14 @@ EVALUATED = frozenset({"breach", "at_risk", "compliant"})
 CLOSED = frozenset({"rectified", "rectified_late", "resolved"})
 ESCALATING = frozenset({"overdue", "rectified_late", "recurring"})
 ONE_DAY = dt.timedelta(days=1)
+STATE_ZH = {
+    "open": "待整改",
+    "overdue": "逾期未整改",
+    "rectified": "已按期整改",
+    "rectified_late": "逾期后整改",
+    "recurring": "通知后再次发生",
+    "resolved": "风险已消除",
+}
 
 
 def day(text: str | None) -> dt.date | None:
@@ -97,7 +105,15 @@ class Track:
     breach: dict[str, Any] | None = None  # first appearance as a breach
     ongoing: bool = True
     restored_on: dt.date | None = None
+    last_breach: dt.date | None = None  # last day any audit saw the breach still holding
     resolved: bool = False
+
+    def restore(self, on: dt.date) -> None:
+        """The state holds again from `on` (not before the last day a breach was seen)."""
+        if self.last_breach is not None:
+            on = max(on, self.last_breach + ONE_DAY)
+        self.ongoing = False
+        self.restored_on = self.restored_on or on
 
     @property
     def state_kind(self) -> bool:
@@ -151,12 +167,13 @@ def _threads(audits: list[Audit]) -> tuple[dict[str, Track], dict[str, str]]:
                 ends = [_end(f) for f in acting]
                 if any(e is None or e >= wend for e in ends):
                     t.ongoing, t.restored_on = True, None
+                    t.last_breach = max(t.last_breach or wend, wend)
                 else:
-                    t.ongoing = False
-                    t.restored_on = t.restored_on or max(e for e in ends if e) + ONE_DAY
+                    last = max(e for e in ends if e)
+                    t.last_breach = max(t.last_breach or last, last)
+                    t.restore(last + ONE_DAY)
             elif _evaluated(audit, t.first["rule"]):
-                t.ongoing = False
-                t.restored_on = t.restored_on or wstart
+                t.restore(wstart)
                 if t.breach is None:
                     t.resolved = True
         # 2. findings this audit sees for the first time
@@ -166,8 +183,9 @@ def _threads(audits: list[Audit]) -> tuple[dict[str, Track], dict[str, str]]:
             t = Track(f["id"], f, k, [f["id"]], [(k, f)], f if f.get("status") == "breach" else None)
             if t.state_kind:
                 e = _end(f)
+                t.last_breach = min(e, wend) if e else wend
                 if e is not None and e < wend:
-                    t.ongoing, t.restored_on = False, e + ONE_DAY
+                    t.restore(e + ONE_DAY)
             tracks[f["id"]] = t
             owner[f["id"]] = f["id"]
     return tracks, owner
@@ -302,11 +320,13 @@ def _entry(
     elif never_breached:
         entry["state"] = "open"  # at risk: not yet due
     elif deadline is None or now > deadline:
+        # No remediation deadline: the breach is itself the missed deadline.
         entry["state"] = "overdue"
         entry["overdue_since"] = (deadline + ONE_DAY).isoformat() if deadline else None
     elif earlier:
         entry["state"] = "recurring"
-    if entry["state"] in ESCALATING:
+    if entry["state"] in ESCALATING and f0.get("obligor") != "party_a":
+        # Notices and warning letters are Party A's remedies against Party B.
         entry["escalation"] = next_step(f0, last_notice, table)
     return entry
 

@@ -73,10 +73,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX notice_items_finding ON notice_items (finding_id);
     """,
-    # 2: a fingerprint per audit (recording the same result twice is one audit),
-    #    the manifest's files and hashes as rows, and Party B's rectifications.
+    # 2: a fingerprint per audit (recording the same result twice is one audit), the
+    #    result's contract block, the manifest's files and hashes as rows, and Party B's
+    #    rectifications.
     """
     ALTER TABLE audits ADD COLUMN fingerprint TEXT;
+    ALTER TABLE audits ADD COLUMN contract TEXT;
     CREATE UNIQUE INDEX audits_fingerprint ON audits (fingerprint);
     CREATE TABLE manifest_files (
         audit_id TEXT NOT NULL REFERENCES audits (id),

@@ -143,6 +143,8 @@ def now() -> str:
 
 
 def fingerprint(result: dict[str, Any]) -> str:
+    """The result's identity; a `follow_up` block attached to it is not part of the audit."""
+    result = {k: v for k, v in result.items() if k != "follow_up"}
     text = json.dumps(result, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -166,7 +168,7 @@ def insert_audit(conn: sqlite3.Connection, result: dict[str, Any], fp: str) -> t
     manifest = result.get("manifest") or []
     conn.execute(
         "INSERT INTO audits (id, seq, contract_id, pack, title, signed_on, as_of, period_start, period_end,"
-        " lvyue_version, recorded_at, manifest, fingerprint) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " lvyue_version, recorded_at, manifest, fingerprint, contract) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             audit_id,
             seq,
@@ -181,6 +183,7 @@ def insert_audit(conn: sqlite3.Connection, result: dict[str, Any], fp: str) -> t
             now(),
             json.dumps(manifest, ensure_ascii=False, sort_keys=True),
             fp,
+            json.dumps(c, ensure_ascii=False, sort_keys=True),
         ),
     )
     conn.executemany(
@@ -225,7 +228,7 @@ def insert_rectifications(conn: sqlite3.Connection, audit_id: str, facts: list[d
 def audits(conn: sqlite3.Connection, contract_id: str | None = None) -> list[dict[str, Any]]:
     """Audits (oldest first by as-of, then by recording order), each with its findings."""
     sql = "SELECT id, seq, contract_id, pack, title, signed_on, as_of, period_start, period_end," \
-        " lvyue_version, recorded_at, manifest, fingerprint FROM audits"
+        " lvyue_version, recorded_at, manifest, fingerprint, contract FROM audits"
     args: tuple[Any, ...] = ()
     if contract_id is not None:
         sql += " WHERE contract_id = ?"
@@ -251,6 +254,7 @@ def audits(conn: sqlite3.Connection, contract_id: str | None = None) -> list[dic
                 "recorded_at": r[10],
                 "manifest": json.loads(r[11]),
                 "fingerprint": r[12],
+                "contract": json.loads(r[13]) if r[13] else None,
                 "findings": findings,
             }
         )

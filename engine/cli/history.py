@@ -1,0 +1,112 @@
+"""`lvyue history [FINDING_ID] [--pack PACK]`: the life of one finding, or the open findings."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from engine.cli.common import echo_json
+from engine.errors import InputError
+from engine.findings import STATUS_ZH
+from engine.ledger import STATE_ZH, resolve
+from engine.ledger import history as ledger_history
+
+STATE_STYLE = {"open": "yellow", "overdue": "bold red", "recurring": "bold red", "rectified": "green"}
+NOTICE_ZH = {"rectification": "整改通知书", "warning": "警示函"}
+
+
+def _state(e: dict[str, Any] | None) -> str:
+    if not e:
+        return "—"
+    s = e["state"]
+    return f"[{STATE_STYLE.get(s, 'white')}]{STATE_ZH.get(s, s)}[/]"
+
+
+def _escalation(e: dict[str, Any] | None) -> str:
+    esc = (e or {}).get("escalation")
+    if not esc:
+        return ""
+    clause = f"（{esc['clause']}）" if esc.get("clause") else ""
+    return f"{esc['label']}{clause}"
+
+
+def _open_table(rows: list[dict[str, Any]], console: Console, path: Path) -> None:
+    if not rows:
+        console.print(f"no open findings in {path}")
+        return
+    t = Table(title=f"open findings — {path}")
+    for col in ("finding", "clause", "subject", "first seen", "notices", "deadline", "state", "next step"):
+        t.add_column(col, overflow="fold")
+    for e in rows:
+        notices = ", ".join(f"{NOTICE_ZH.get(n['kind'], n['kind'])} {n['number']}" for n in e["notices"])
+        t.add_row(
+            e["finding_id"],
+            e["clause"] or "",
+            e["subject"] or "",
+            e["first_seen"],
+            notices,
+            e["deadline"] or "",
+            _state(e),
+            _escalation(e),
+        )
+    console.print(t)
+
+
+def _life(life: dict[str, Any], console: Console) -> None:
+    e = life["follow_up"]
+    console.print(f"[bold]{life['finding_id']}[/]  {life['clause'] or ''}  {life['title'] or life['rule']}")
+    if life["subject"]:
+        console.print(f"subject: {life['subject']}")
+    t = Table(title="audits")
+    for col in ("as of", "period", "audit", "status", "finding", "deadline"):
+        t.add_column(col, overflow="fold")
+    for a in life["audits"]:
+        t.add_row(
+            a["as_of"],
+            f"{a['period']['start']}..{a['period']['end']}",
+            a["audit"],
+            STATUS_ZH.get(a["status"], a["status"]),
+            a["message"] or "",
+            a["deadline"] or "",
+        )
+    console.print(t)
+    for n in life["notices"]:
+        console.print(f"notice: {NOTICE_ZH.get(n['kind'], n['kind'])} {n['number']} issued {n['issue_date']}, deadline {n['deadline']}")
+    for r in life["rectifications"]:
+        note = f" (answers {r['notice']})" if r.get("notice") else ""
+        console.print(f"rectification {r['id']} submitted {r['submitted_on']}{note}: {r.get('description') or ''}")
+    if e:
+        line = f"state: {_state(e)}"
+        if e.get("deadline"):
+            line += f"  deadline {e['deadline']}"
+        if e.get("rectified_on"):
+            line += f"  rectified on {e['rectified_on']}"
+        if e.get("escalation"):
+            line += f"  next: {_escalation(e)}"
+        console.print(line)
+
+
+def history(
+    finding_id: str | None = typer.Argument(None, metavar="[FINDING_ID]", help="A finding id; omit for the open findings."),
+    pack: str | None = typer.Option(None, "--pack", help="Only this pack (folder or contract id)."),
+    ledger: Path | None = typer.Option(None, "--ledger", help="Ledger file (default $LVYUE_LEDGER or ./lvyue-ledger.sqlite)."),
+    json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The life of one finding across audits, notices and rectifications; or the table of open findings."""
+    path = resolve(ledger)
+    if not path.exists():
+        raise InputError("no ledger here yet: record an audit first (lvyue check ... --record)", file=str(path))
+    out = ledger_history(path, finding_id, pack)
+    if json:
+        echo_json(out)
+        return
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    if isinstance(out, list):
+        _open_table(out, console, path)
+    else:
+        _life(out, console)

@@ -1,0 +1,49 @@
+"""`lvyue check --record` then a later check: the example's Q3 audit followed up at H2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from engine.cli.main import main
+
+ROOT = Path(__file__).parents[1]
+EVIDENCE = str(ROOT / "examples" / "hebi-2026h2")
+PACK = str(ROOT / "rules" / "hebi-shuguang-2026")
+
+
+def _check(capsys: pytest.CaptureFixture[str], ledger: Path, *period: str, record: bool = False) -> dict:
+    args = ["check", EVIDENCE, "--pack", PACK, *period, "--ledger", str(ledger), "--format", "json"]
+    assert main(args + (["--record"] if record else [])) == 1
+    return json.loads(capsys.readouterr().out)
+
+
+def test_h2_follows_up_the_recorded_q3_audit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ledger = tmp_path / "ledger.sqlite"
+    q3 = _check(capsys, ledger, "--quarter", "2026Q3", record=True)
+    assert q3["follow_up"]["previous_audit"] is None
+    h2 = _check(capsys, ledger, "--half", "2026H2")
+    fu = h2["follow_up"]
+    assert fu["previous_audit"]["as_of"] == "2026-09-30"
+    by_rule = {v["rule"] + "/" + v["subject"]: v for v in fu["findings"].values()}
+    # The team was short 09-01..09-14 (Q3 breach); full again from 09-15: a state obligation, rectified.
+    team = by_rule["HB-OPS-TEAM-SIZE/本地化运维团队核心成员不少于10人"]
+    assert (team["state"], team["rectified_on"]) == ("rectified", "2026-09-15")
+    # The overdue sum was due 2026-10-08 and settled 2026-10-20: reached, but late.
+    settle = by_rule["HB-PAY-OVERDUE-SETTLE/超期9个月费用于合同签订后3个月内结清"]
+    assert (settle["state"], settle["rectified_on"]) == ("rectified_late", "2026-10-20")
+    assert settle["escalation"] is None  # Party A's own obligation: no notice to itself
+    # The missed on-site make-up Sunday (a past event) has no written rectification: overdue,
+    # and the contract's next step is a rectification notice (六.1).
+    onsite = [v for v in fu["findings"].values() if v["rule"] == "HB-OPS-ONSITE" and v["first_seen"] == "2026-09-30"]
+    assert [o["state"] for o in onsite] == ["overdue"]
+    assert onsite[0]["escalation"]["clause"] == "六.1"
+    assert "HB-SEC-DEVICES:" in " ".join(fu["since_last"]["new"])
+
+
+def test_without_a_ledger_there_is_no_follow_up(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    r = _check(capsys, tmp_path / "none.sqlite", "--half", "2026H2")
+    assert "follow_up" not in r
+    assert not (tmp_path / "none.sqlite").exists()
