@@ -90,12 +90,26 @@ def _follow_up(fu: dict[str, Any] | None, by_id: dict[str, dict[str, Any]], lang
             "first_seen": led.get("first_seen"),
             "deadline": led.get("deadline"),
             "state": led.get("state"),
-            "escalation": led.get("escalation"),
+            "escalation": _escalation(led.get("escalation")),
             "notices": [n if isinstance(n, str) else (n.get("number") or n.get("kind") or "") for n in led.get("notices") or []],
         }
 
     groups = {k: [row(i) for i in since.get(k) or []] for k in ("new", "rectified", "overdue", "recurring")}
-    return {"previous_audit": fu.get("previous_audit"), "groups": groups}
+    prev = fu.get("previous_audit")
+    if isinstance(prev, dict):
+        period = prev.get("period") or {}
+        prev = f"{prev.get('as_of', '')}（{period.get('start', '')}..{period.get('end', '')}）" if period else prev.get("as_of")
+    return {"previous_audit": prev, "groups": groups}
+
+
+def _escalation(e: Any) -> str | None:
+    """The ledger's next step: {"label", "clause", ...} → 警示函（八.1）."""
+    if not e:
+        return None
+    if isinstance(e, dict):
+        label = e.get("label") or e.get("next") or ""
+        return f"{label}（{e['clause']}）" if e.get("clause") else str(label)
+    return str(e)
 
 
 def build_audit(result: dict[str, Any], lang: str = "zh") -> dict[str, Any]:

@@ -34,6 +34,7 @@ from reports.settlement import (
 )
 
 USAGE_REPORT_KIND = "usage_confirmation"
+CLOSED_STATES = {"rectified", "rectified_late", "resolved"}  # the ledger's follow-up states that end a breach
 
 
 def _blocker(code: str, message: str, clause: str | None = None) -> dict[str, Any]:
@@ -240,7 +241,7 @@ class PrepayCheck:
             if f.get("status") != "breach" or f.get("obligor") != "party_b":
                 continue
             led = follow.get(f["id"]) or {}
-            if str(led.get("state") or "").startswith("rectified"):
+            if led.get("state") in CLOSED_STATES:
                 continue
             deadline = led.get("deadline") or (f.get("deadline") or {}).get("date")
             if not deadline or dt.date.fromisoformat(str(deadline)) >= self.check_date:

@@ -79,6 +79,14 @@ class Context:
     def signed_on(self) -> dt.date:
         return self.pack.contract.signed_on
 
+    def dated(self, spec: SpecBase, date_field: str) -> Iterator[tuple[Fact, dt.date]]:
+        """The rule's facts whose date falls in the window under check, with that date."""
+        start, end = self.window()
+        for f in self.select(spec.facts, spec.where, spec.where_not):
+            d = field_date(f, date_field)
+            if d is not None and start <= d <= end:
+                yield f, d
+
     def known(self, d: dt.date | None) -> dt.date | None:
         """A date as the audit can know it: anything after the as-of date has not happened yet."""
         return d if d is not None and d <= self.as_of else None

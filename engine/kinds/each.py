@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import StrictInt
 
-from engine.kinds.base import Context, Item, Kind, SpecBase, field_date
+from engine.kinds.base import Context, Item, Kind, SpecBase
 
 
 class EachSpec(SpecBase):
@@ -29,12 +29,8 @@ class Each(Kind):
     summary = "a number on every matching fact within bounds"
 
     def expand(self, rule, spec: EachSpec, ctx: Context) -> list[Item]:
-        start, end = ctx.window()
         items = []
-        for f in ctx.select(spec.facts, spec.where, spec.where_not):
-            d = field_date(f, spec.date_field)
-            if d is None or not (start <= d <= end):
-                continue
+        for f, d in ctx.dated(spec, spec.date_field):
             v = getattr(f, spec.field)
             value = None if v is None else int(v)
             tests = []

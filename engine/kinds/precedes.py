@@ -24,12 +24,8 @@ class Precedes(Kind):
     summary = "one date must come on or before another"
 
     def expand(self, rule, spec: PrecedesSpec, ctx: Context) -> list[Item]:
-        start, end = ctx.window()
         items = []
-        for f in ctx.select(spec.facts, spec.where, spec.where_not):
-            then = field_date(f, spec.then)
-            if then is None or not (start <= then <= end):
-                continue
+        for f, then in ctx.dated(spec, spec.then):
             first = ctx.known(field_date(f, spec.first))
             items.append(
                 Item(

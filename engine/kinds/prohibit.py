@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from engine.kinds.base import Context, Item, Kind, SpecBase, field_date, iso
+from engine.kinds.base import Context, Item, Kind, SpecBase, iso
 
 
 class ProhibitSpec(SpecBase):
@@ -24,12 +24,8 @@ class Prohibit(Kind):
     summary = "every matching event is a breach"
 
     def expand(self, rule, spec: ProhibitSpec, ctx: Context) -> list[Item]:
-        start, end = ctx.window()
         items = []
-        for f in ctx.select(spec.facts, spec.where, spec.where_not):
-            d = field_date(f, spec.date_field)
-            if d is None or not (start <= d <= end):
-                continue
+        for f, d in ctx.dated(spec, spec.date_field):
             items.append(
                 Item(
                     key=f.id,
