@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-ESCAPED = set("\\`*_|<>[]{}#")
+ESCAPED = set("\\`*|<>[]{}#")  # not _: intraword underscores are literal (ids, file names)
 _PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from engine.cli import calendar, check, facts, history, rules
+from engine.cli import calendar, check, facts, history, report, rules
 from engine.errors import InputError
 
 app = typer.Typer(
@@ -20,6 +20,8 @@ app.add_typer(rules.app, name="rules")
 app.add_typer(facts.app, name="facts")
 app.command("check")(check.check)
 app.command("history")(history.history)
+app.add_typer(report.app, name="report")
+app.command("notice")(report.notice)
 
 
 def main(argv: list[str] | None = None) -> int:

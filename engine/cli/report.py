@@ -14,10 +14,10 @@ import typer
 
 from engine.errors import InputError
 from engine.pack import load_pack
+from engine.privacy import mask
 from reports import audit as audit_mod
 from reports import notice as notice_mod
 from reports import prepay as prepay_mod
-from reports.mask import mask
 from reports.output import Rendered, check_format, deliver, to_bytes
 from reports.settlement import load_settlement
 from reports.source import load_result, need_pack, parse_day, resolve_pack
@@ -124,8 +124,10 @@ def notice(
 
 
 def _ledger_module():
+    import importlib
+
     try:
-        from engine import ledger  # written alongside; optional until it lands
+        ledger = importlib.import_module("engine.ledger")  # written alongside; optional until it lands
     except ImportError:
         raise InputError("ledger not available") from None
     if not hasattr(ledger, "record_notice"):
