@@ -82,9 +82,10 @@ def _follow_up(fu: dict[str, Any] | None, by_id: dict[str, dict[str, Any]], lang
         f = by_id.get(fid, {})
         led = per.get(fid) or {}
         msg = (f.get("message") or {}).get(lang) or (f.get("message") or {}).get("zh") or ""
+        msg = msg or f"{led.get('rule', '')} {led.get('subject', '')}".strip()  # not in this audit
         return {
             "id": fid,
-            "clause": f.get("clause", ""),
+            "clause": f.get("clause") or led.get("clause", ""),
             "rule": f.get("rule", fid.split(":")[0]),
             "message": msg,
             "first_seen": led.get("first_seen"),

@@ -47,3 +47,19 @@ def test_without_a_ledger_there_is_no_follow_up(tmp_path: Path, capsys: pytest.C
     r = _check(capsys, tmp_path / "none.sqlite", "--half", "2026H2")
     assert "follow_up" not in r
     assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_audit_report_shows_since_last_audit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ledger = tmp_path / "ledger.sqlite"
+    _check(capsys, ledger, "--quarter", "2026Q3", record=True)
+    h2 = _check(capsys, ledger, "--half", "2026H2", record=True)
+    saved = tmp_path / "h2.json"
+    saved.write_text(json.dumps(h2, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "audit.md"
+    assert main(["report", "audit", str(saved), "--format", "md", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "与上次核查相比" in text
+    assert "2026-09-30" in text  # the previous audit's as-of date
+    section = text.split("与上次核查相比", 1)[1]
+    assert "逾期未整改" in section and "已按期整改" in section
+    assert "HB-SEC-DEVICES" in section  # new since Q3
