@@ -150,6 +150,11 @@ def test_count_between_is_strict_and_zero_when_reversed(cal: WorkingCalendar) ->
     assert working_days_between(cal, date(2026, 10, 9), date(2026, 9, 21)).value == 0
 
 
+def test_notice_by_zero_days_is_the_event_day(cal: WorkingCalendar) -> None:
+    assert notice_by(cal, date(2026, 10, 9), 0).value == date(2026, 10, 9)
+    assert notice_by(cal, date(2026, 10, 9), 0, natural=True).value == date(2026, 10, 9)
+
+
 def test_notice_by_boundaries(cal: WorkingCalendar) -> None:
     latest = notice_by(cal, date(2026, 10, 9), 7).value
     assert working_days_between(cal, latest, date(2026, 10, 9)).value == 7

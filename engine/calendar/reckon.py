@@ -109,6 +109,9 @@ def notice_by(
     strict: n days lie strictly between notice and event. lenient: the event day
     itself counts as one of the n days (one day more lenient).
     """
+    if n == 0:  # nothing has to lie between: notice on the event day itself is enough
+        rule = "提前0日：通知不晚于事件当日即可"
+        return Reckoning(event, Explanation(rule, [f"最晚通知日即事件日 {event.isoformat()}"], **_met(cal, [event])))
     anchor = event + ONE_DAY if reading == "lenient" else event
     reading_zh = "事件当日计入" if reading == "lenient" else "通知日与事件日均不计入"
     if natural:
