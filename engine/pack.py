@@ -105,7 +105,7 @@ def coerce_param(p: Parameter) -> Any:
         if isinstance(v, int):
             return v
         if isinstance(v, float):
-            raise ValueError("write decimal numbers as quoted strings (\"0.0005\") to keep them exact")
+            raise ValueError("write decimal numbers as quoted strings (\"0.05\") to keep them exact")
         return v
     if t == "int":
         if isinstance(v, bool) or not isinstance(v, int):

@@ -3,7 +3,7 @@
 Follows 《正确填写票据和结算凭证的基本规定》 (中国人民银行):
 - a leading 1 in the tens place keeps 壹 (16.15 → 壹拾陆元壹角伍分);
 - zeros between digits give one 零 (1009 → 壹仟零玖元整), also across the
-  万 and 亿 groups (10700000 → 壹仟零柒拾万元整, 100010000 → 壹亿零壹万元整);
+  万 and 亿 groups (20500000 → 贰仟零伍拾万元整, 100010000 → 壹亿零壹万元整);
 - an amount that stops at 元 or 角 ends in 整 (10 → 壹拾元整, 100.10 → 壹佰元壹角整);
 - 角 zero and 分 not zero: 零 after 元 (1000.01 → 壹仟元零壹分);
 - below one yuan the 元 is left out (0.05 → 伍分); nothing at all is 零元整.

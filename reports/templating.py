@@ -84,7 +84,7 @@ def labels(pack: Path | None, lang: str) -> dict[str, str]:
 
 
 def yuan(value: Any) -> str:
-    """A decimal string as money with thousands separators: 6182058.17 → 6,182,058.17."""
+    """A decimal string as money with thousands separators: 1234567.8 → 1,234,567.80."""
     from decimal import Decimal, InvalidOperation
 
     try:
