@@ -9,6 +9,7 @@ kind and by the pre-payment report, so both compute the same figures.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -53,7 +54,10 @@ def billable(deployed_on: dt.date, month: str, rule: BillingRule) -> tuple[bool,
 
 
 def bill(
-    usage: list[UsageLine], catalogue: dict[str, CatalogueItem], months: list[str], rule: BillingRule
+    usage: list[UsageLine],
+    catalogue: dict[str, CatalogueItem],
+    months: list[str],
+    rule: BillingRule,
 ) -> tuple[list[FeeLine], list[str]]:
     """Fee lines for the months, and problems (usage of an item not in the catalogue)."""
     lines: list[FeeLine] = []
@@ -69,10 +73,37 @@ def bill(
         ok, reason = billable(u.deployed_on, u.month, rule)
         amount = u.quantity * item.unit_price if ok else Decimal(0)
         lines.append(
-            FeeLine(u.month, u.id, u.item, item.name, item.unit, u.quantity, item.unit_price, u.deployed_on, ok, reason, amount)
+            FeeLine(
+                u.month,
+                u.id,
+                u.item,
+                item.name,
+                item.unit,
+                u.quantity,
+                item.unit_price,
+                u.deployed_on,
+                ok,
+                reason,
+                amount,
+            )
         )
     return lines, problems
 
 
 def total(lines: list[FeeLine]) -> Decimal:
     return sum((line.amount for line in lines), Decimal(0))
+
+
+def settled_on(
+    payments: Iterable[tuple[dt.date, str, Decimal]], amount_due: Decimal
+) -> tuple[dt.date | None, Decimal]:
+    """The day cumulative payments (date, id, amount) first cover the amount, and the sum paid by then.
+
+    Payments count in date order (id breaks ties); None while the sum falls short.
+    """
+    total = Decimal(0)
+    for paid_on, _, amount in sorted(payments):
+        total += amount
+        if total >= amount_due:
+            return paid_on, total
+    return None, total

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from engine.billing import settled_on
 from engine.calendar import late_days
 from reports.settlement import fen, yuan
 
@@ -67,13 +68,12 @@ def lateness(
 ) -> Lateness:
     """payments: (source, paid_on, amount) in any order; paid in full on the day the sum reaches the amount."""
     out = Lateness(due, amount_due, Decimal(0))
-    for source, paid_on, amount in sorted(payments, key=lambda p: (p[1], p[0])):
-        if out.settled_on is not None:
-            break
-        out.tranches.append(Tranche(amount, paid_on, source))
-        out.paid += amount
-        if out.paid >= amount_due:
-            out.settled_on = paid_on
+    out.settled_on, out.paid = settled_on(((d, src, a) for src, d, a in payments), amount_due)
+    out.tranches = [
+        Tranche(a, d, src)
+        for d, src, a in sorted((d, src, a) for src, d, a in payments)
+        if out.settled_on is None or d <= out.settled_on
+    ]
     until = out.settled_on
     if until is None and check_date > due:
         until = out.unpaid_at = check_date
@@ -86,7 +86,9 @@ def lateness(
     if out.settled_on is not None:
         out.explanation.append(f"{out.settled_on.isoformat()} 付清，逾期{out.days}日")
     elif out.unpaid_at is not None:
-        out.explanation.append(f"截至 {check_date.isoformat()} 尚未付清（已付 {yuan(out.paid)}元），逾期{out.days}日并继续计算")
+        out.explanation.append(
+            f"截至 {check_date.isoformat()} 尚未付清（已付 {yuan(out.paid)}元），逾期{out.days}日并继续计算"
+        )
     else:
         out.explanation.append(f"截至 {check_date.isoformat()} 未到应付日")
     out.explanation.append(

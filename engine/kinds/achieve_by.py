@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, StrictInt
 
+from engine.billing import settled_on
 from engine.calendar import civil_period
 from engine.kinds.base import Context, Item, Kind, SpecBase, field_date, iso, matches
 from engine.kinds.latefee import LateFee, apply_late_fee
@@ -64,20 +65,14 @@ class AchieveBy(Kind):
             for f in facts
             if spec.passed is None or matches(f, {spec.passed.field: spec.passed.values})
         ]
-        dated = sorted(
-            (d, f.id, f) for f in ok if (d := field_date(f, spec.date_field)) and d <= ctx.as_of
-        )
-        achieved: dt.date | None = None
+        dated = sorted((d, f.id, f) for f in ok if (d := ctx.known(field_date(f, spec.date_field))))
         total = Decimal(0)
-        for d, _, f in dated:
-            if spec.sum_field:
-                total += Decimal(getattr(f, spec.sum_field))
-                if total >= (spec.sum_at_least or 0):
-                    achieved = d
-                    break
-            else:
-                achieved = d
-                break
+        achieved: dt.date | None
+        if spec.sum_field:
+            paid = [(d, fid, Decimal(getattr(f, spec.sum_field))) for d, fid, f in dated]
+            achieved, total = settled_on(paid, spec.sum_at_least or Decimal(0))
+        else:
+            achieved = dated[0][0] if dated else None
         values = {
             "deadline": iso(due_day),
             "achieved_on": iso(achieved),
@@ -90,7 +85,10 @@ class AchieveBy(Kind):
         # While the state is due and not reached, the period is the span it was missing
         # (as for `maintain`), so a follow-up audit can tell when it was put right.
         if (achieved or ctx.as_of) > due_day:
-            span = (due_day + dt.timedelta(days=1), (achieved - dt.timedelta(days=1)) if achieved else ctx.as_of)
+            span = (
+                due_day + dt.timedelta(days=1),
+                (achieved - dt.timedelta(days=1)) if achieved else ctx.as_of,
+            )
         else:
             span = (ctx.signed_on, due_day)
         item = Item(

@@ -91,6 +91,10 @@ class Context:
         """A date as the audit can know it: anything after the as-of date has not happened yet."""
         return d if d is not None and d <= self.as_of else None
 
+    def known_only(self, dated: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """Tuples whose first element (a date) the audit can know: on or before the as-of date."""
+        return [t for t in dated if t[0] is not None and t[0] <= self.as_of]
+
     def window(self) -> tuple[dt.date, dt.date]:
         """The days under check: the period, from signing, up to the as-of date."""
         start = max(self.period[0], self.signed_on)

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, StrictInt, model_validator
 
+from engine.billing import settled_on
 from engine.calendar import deadline_after
 from engine.kinds.base import Context, Item, Kind, SpecBase, field_date, iso, matches
 from engine.kinds.latefee import LateFee, apply_late_fee
@@ -92,13 +93,9 @@ class RespondWithin(Kind):
         if not found:
             return None, []
         if j.amount and spec.late_fee:
-            need = Decimal(getattr(f, spec.late_fee.amount_field))
-            total = Decimal(0)
-            for r in found:
-                total += Decimal(getattr(r, j.amount))
-                if total >= need:
-                    return field_date(r, j.date), found
-            return None, found
+            need = Decimal(getattr(f, spec.late_fee.amount_field or "amount"))
+            paid = [(field_date(r, j.date), r.id, Decimal(getattr(r, j.amount))) for r in found]
+            return settled_on(ctx.known_only(paid), need)[0], found
         return field_date(found[0], j.date), found
 
     def expand(self, rule, spec: RespondWithinSpec, ctx: Context) -> list[Item]:
