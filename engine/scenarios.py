@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from engine.errors import InputError
 from engine.evaluate import evaluate
 from engine.findings import Finding, Status
+from engine.kinds.periods import parse_span
 from engine.pack import Pack, Parameter, coerce_param
 from engine.rule import parse_rule
 from engine.yamlio import LineDict, LineList, load_yaml, validation_errors
@@ -59,17 +60,6 @@ class Outcome:
     @property
     def passed(self) -> bool:
         return not self.problems
-
-
-def parse_period(text: str, what: str = "period") -> tuple[dt.date, dt.date]:
-    try:
-        a, b = text.split("..")
-        start, end = dt.date.fromisoformat(a.strip()), dt.date.fromisoformat(b.strip())
-    except ValueError:
-        raise InputError(f"expected START..END with ISO dates, got {text!r}", field=what) from None
-    if end < start:
-        raise InputError(f"period ends before it starts: {text!r}", field=what)
-    return start, end
 
 
 def _facts(sc: Scenario, raw: LineDict, file: str) -> dict[str, list[Fact]]:
@@ -129,7 +119,7 @@ def run_scenario(pack: Pack, sc: Scenario, raw: LineDict, file: str) -> Outcome:
         return out
     p = copy.copy(p)
     p.rules = [r for r in p.rules if r.id in names]
-    period = parse_period(sc.period) if sc.period else (pack.contract.signed_on, sc.as_of)
+    period = parse_span(sc.period) if sc.period else (pack.contract.signed_on, sc.as_of)
     facts = _facts(sc, raw, file)
     result = evaluate(p, facts, as_of=sc.as_of, period=period, present=set(facts))
     used: set[str] = set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import typer
@@ -58,7 +59,7 @@ def run_check(
         day, basis = parse_date(as_of, "--as-of"), "given"
     else:
         day, basis = default_as_of(period, evidence)
-    with err.status("evaluating rules…", spinner="dots") if sys.stderr.isatty() else _Null():
+    with err.status("evaluating rules…", spinner="dots") if sys.stderr.isatty() else nullcontext():
         ev = evaluate(pack, evidence.facts, as_of=day, period=period, present=evidence.present_types())
     result = build(ev, evidence, basis)
     path = ledger.resolve(ledger_path)
@@ -69,14 +70,6 @@ def run_check(
             ledger.record_audit(path, result, rects)
         result["follow_up"] = follow
     return result
-
-
-class _Null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *a: object) -> None:
-        return None
 
 
 def to_markdown(result: dict) -> str:

@@ -45,9 +45,9 @@ def parse_period(period: str | None, quarter: str | None, half: str | None) -> t
     if len(given) != 1:
         raise InputError("give exactly one of --period START..END, --quarter 2026Q3, --half 2026H2", field="period")
     if period:
-        from engine.scenarios import parse_period as _pp
+        from engine.kinds.periods import parse_span
 
-        return _pp(period, "--period")
+        return parse_span(period, "--period")
     label = (quarter or half or "").strip().upper()
     if quarter and not re.fullmatch(r"\d{4}Q[1-4]", label):
         raise InputError(f"expected a quarter like 2026Q3, got {quarter!r}", field="--quarter")

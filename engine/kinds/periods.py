@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from engine.errors import InputError
+
 Every = Literal["month", "quarter", "half", "year", "contract_year", "contract_half"]
 
 
@@ -81,3 +83,15 @@ def months_of(label: str) -> list[str]:
     if len(label) == 4:
         return [f"{y}-{m:02d}" for m in range(1, 13)]
     raise ValueError(f"not a period label: {label!r}")
+
+
+def parse_span(text: str, what: str = "period") -> tuple[dt.date, dt.date]:
+    """START..END with ISO dates, or InputError."""
+    try:
+        a, b = text.split("..")
+        start, end = dt.date.fromisoformat(a.strip()), dt.date.fromisoformat(b.strip())
+    except ValueError:
+        raise InputError(f"expected START..END with ISO dates, got {text!r}", field=what) from None
+    if end < start:
+        raise InputError(f"period ends before it starts: {text!r}", field=what)
+    return start, end
