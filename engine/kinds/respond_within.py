@@ -73,7 +73,9 @@ class RespondWithin(Kind):
     summary = "after a trigger, an action within N working days"
 
     def requires(self, spec: RespondWithinSpec) -> set[str]:
-        return {spec.facts}  # a missing response file means "no response", not "no evidence"
+        # A response kept in another file (payments for invoices) is evidence too: without
+        # that file the audit cannot tell "not paid" from "not shown".
+        return {spec.facts} | ({spec.response.facts} if spec.response else set())
 
     def _response(
         self, spec: RespondWithinSpec, f: Fact, ctx: Context

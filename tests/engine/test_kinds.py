@@ -451,9 +451,12 @@ def test_respond_within_payment_late_fee_and_termination_right(tmp_path: Path) -
     half = Payment(id="P1", invoice_id="INV1", paid_on=D(2026, 9, 10), amount=Decimal("500000"))
     f = only(run(pack, {"invoice": [inv], "payment": [half, half]}, D(2026, 10, 31)))
     assert f.status == "breach" and f.details["late_days"] == 39
-    # No payment file at all is "not paid", not "no evidence": the invoice is the trigger.
+    # A payment file with no payment for the invoice is "not paid": 09-23..09-30 = 8 days late.
+    f = only(run(pack, {"invoice": [inv], "payment": []}, D(2026, 9, 30)))
+    assert f.status == "breach" and f.details["late_days"] == 8
+    # No payment file at all cannot show "not paid": no evidence, never a breach.
     f = only(run(pack, {"invoice": [inv]}, D(2026, 9, 30)))
-    assert f.status == "breach" and f.details["late_days"] == 8  # 09-23..09-30
+    assert f.status == "no_evidence"
 
 
 # --- periodic -----------------------------------------------------------------------------
