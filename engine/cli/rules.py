@@ -9,10 +9,8 @@ import typer
 
 from engine.cli.common import echo_json
 from engine.errors import InputError
-from engine.kinds import KINDS
-from engine.pack import Contract, load_pack
-from engine.rule import Rule
-from engine.scenarios import Scenario, run_pack_scenarios
+from engine.pack import load_pack
+from engine.scenarios import run_pack_scenarios
 
 app = typer.Typer(help="Rule packs: lint, list, scenario tests, JSON Schema, clause coverage.")
 PackArg = typer.Argument(..., metavar="PACK", help="A rule pack folder, e.g. rules/hebi-shuguang-2026")
@@ -79,24 +77,16 @@ def test(pack: Path = PackArg) -> None:
 
 
 @app.command()
-def schema() -> None:
-    """JSON Schema of contract.yaml, rules (with every obligation kind's check) and scenarios."""
-    rule = Rule.model_json_schema()
-    rule["properties"].pop("spec", None)
-    rule["properties"].pop("remedy", None)
-    checks = {name: k.Spec.model_json_schema() for name, k in sorted(KINDS.items())}
-    rule["properties"]["check"] = {"oneOf": [{"$ref": f"#/$defs/check_{n}"} for n in checks]}
-    doc = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "lvyue rule pack",
-        "$defs": {
-            "contract": Contract.model_json_schema(),
-            "rule": rule,
-            "scenario": Scenario.model_json_schema(),
-            **{f"check_{n}": s for n, s in checks.items()},
-        },
-    }
-    typer.echo(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True))
+def schema(
+    part: str = typer.Option("all", "--part", help="all | contract | rules | scenarios (one file type, for an editor)."),
+) -> None:
+    """JSON Schema of contract.yaml, rule files (every obligation kind's check) and scenario files."""
+    from engine.schema import schemas
+
+    docs = schemas()
+    if part not in (*docs, "all"):
+        raise InputError(f"expected all, contract, rules or scenarios, got {part!r}", field="--part")
+    typer.echo(json.dumps(docs if part == "all" else docs[part], ensure_ascii=False, indent=2, sort_keys=True))
 
 
 @app.command()
