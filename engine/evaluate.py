@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.calendar import deadline_after
+from engine.compile import compile_pack
 from engine.findings import Deadline, EvidenceRef, Finding, Status, stable_id
 from engine.kinds import KINDS, Context, Item
 from engine.pack import Pack
@@ -69,11 +70,13 @@ def evaluate(
             findings.append(_no_evidence(pack, rule, period, absent))
             continue
         pending.append((rule, kind.expand(rule, rule.spec, ctx)))
-    probes = [Probe(i.required, i.op, i.observed) for _, items in pending for i in items]
-    outcomes = iter(decide(probes))
+    rulesets = compile_pack(pack)
+    checked = 0
     for rule, items in pending:
-        decided = [(i, next(outcomes)) for i in items]
-        findings.extend(_findings(pack, rule, decided, ctx))
+        probes = [Probe(i.required, i.op, i.observed, rule.id) for i in items]
+        outcomes = decide(probes, definition=rulesets[rule.id])
+        checked += len(probes)
+        findings.extend(_findings(pack, rule, list(zip(items, outcomes, strict=True)), ctx))
     order = {c: i for i, c in enumerate(pack.contract.clauses)}  # the contract's own order
     findings.sort(
         key=lambda f: (order.get(f.clause, len(order)), f.clause, f.rule,
@@ -81,7 +84,7 @@ def evaluate(
     )
     years = range(min(period[0], as_of).year, max(period[1], as_of).year + 1)
     cal_years = {y: pack.calendar.is_official(y) for y in years}
-    return Evaluation(pack, as_of, period, findings, len(probes), cal_years)
+    return Evaluation(pack, as_of, period, findings, checked, cal_years)
 
 
 def _base(pack: Pack, rule: Rule, status: Status, subject: str, period, key: str) -> Finding:

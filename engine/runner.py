@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 from collections.abc import Sequence
@@ -64,6 +65,7 @@ class Probe:
     required: int
     op: str
     observed: int | None
+    rule: str = ""  # the pack rule it belongs to (matched by that rule's compiled rules)
 
 
 class _QuietHost(Host):
@@ -82,6 +84,7 @@ def decide(
     order: Sequence[int] | None = None,
     names: Sequence[str] | None = None,
     chunk: int = CHUNK,
+    definition: dict[str, dict[str, Any]] | None = None,
 ) -> list[str]:
     """For each probe: 'met', 'unmet' or 'missing', as durable_rules decides it.
 
@@ -90,16 +93,18 @@ def decide(
     permutes the assertion order and `names` sets the fact ids (tests use them
     to show the answer depends on neither).
     """
+    definition = definition or ruleset_definition()
     if order is not None or names is not None or len(probes) <= chunk:
-        return _decide(probes, order=order, names=names)
+        return _decide(probes, definition, order=order, names=names)
     out: list[str] = []
     for i in range(0, len(probes), chunk):
-        out.extend(_decide(probes[i : i + chunk]))
+        out.extend(_decide(probes[i : i + chunk], definition))
     return out
 
 
 def _decide(
     probes: Sequence[Probe],
+    definition: dict[str, dict[str, Any]],
     *,
     order: Sequence[int] | None = None,
     names: Sequence[str] | None = None,
@@ -121,9 +126,12 @@ def _decide(
 
         return act
 
-    definition = ruleset_definition()
-    for rule_name, rule in definition.items():
-        rule["run"] = action_for(rule_name)
+    # durable_rules deletes "run" from the rules it is given: work on copies.
+    compiled = {}
+    for name, rule in definition.items():
+        compiled[name] = copy.copy(rule)
+        compiled[name]["run"] = action_for(name)
+    definition = compiled
     host = _QuietHost()
     host.register_rulesets({name: definition})
     ruleset = host.get_ruleset(name)
@@ -139,7 +147,7 @@ def _decide(
         if probes[i].observed is not None
     ]
     expectations = [
-        {"id": e_ids[i], "t": "e", "k": keys[i], "op": probes[i].op, "req": probes[i].required}
+        {"id": e_ids[i], "t": "e", "r": probes[i].rule, "k": keys[i], "op": probes[i].op, "req": probes[i].required}
         for i in idx
     ]
     try:

@@ -89,6 +89,14 @@ def schema(
     typer.echo(json.dumps(docs if part == "all" else docs[part], ensure_ascii=False, indent=2, sort_keys=True))
 
 
+@app.command("compile")
+def compile_(pack: Path = PackArg) -> None:
+    """The pack as durable_rules rules (JSON): what the rules engine is given to evaluate."""
+    from engine.compile import compile_pack
+
+    typer.echo(json.dumps(compile_pack(load_pack(pack)), ensure_ascii=False, indent=2, sort_keys=True))
+
+
 @app.command()
 def coverage(pack: Path = PackArg, as_json: bool = typer.Option(False, "--json")) -> None:
     """Every numbered clause of the contract and the rules (or manual items) covering it."""

@@ -36,6 +36,7 @@ class AdvanceNotice(Kind):
     Spec = AdvanceNoticeSpec
     variables = {"event_date", "notice_date", "between", "required", "latest_notice", "unit"}
     summary = "an event needs notice N working/natural days before"
+    ops = ("ge",)
 
     def expand(self, rule, spec: AdvanceNoticeSpec, ctx: Context) -> list[Item]:
         natural = spec.natural_days is not None

@@ -144,6 +144,7 @@ class Kind:
     Spec: ClassVar[type[SpecBase]]
     variables: ClassVar[set[str]] = set()
     summary: ClassVar[str] = ""
+    ops: ClassVar[tuple[Op, ...]] = ("le",)  # the comparisons its Items make
 
     def requires(self, spec: Any) -> set[str]:
         return {spec.facts}

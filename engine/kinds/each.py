@@ -27,6 +27,7 @@ class Each(Kind):
     Spec = EachSpec
     variables = {"value", "bound", "test"}
     summary = "a number on every matching fact within bounds"
+    ops = ("ge", "le", "eq")
 
     def expand(self, rule, spec: EachSpec, ctx: Context) -> list[Item]:
         items = []

@@ -35,6 +35,7 @@ class Maintain(Kind):
     Spec = MaintainSpec
     variables = {"count", "required", "group"}
     summary = "a quantity holds every day of the period"
+    ops = ("ge",)
 
     def expand(self, rule, spec: MaintainSpec, ctx: Context) -> list[Item]:
         facts = ctx.select(spec.facts, spec.where, spec.where_not)

@@ -24,6 +24,7 @@ class Manual(Kind):
     Spec = ManualSpec  # type: ignore[assignment]
     variables = {"how"}
     summary = "a checklist item for the auditor"
+    ops = ()
 
     def requires(self, spec: ManualSpec) -> set[str]:
         return set()

@@ -32,6 +32,7 @@ class Presence(Kind):
     Spec = PresenceSpec
     variables = {"count", "required"}
     summary = "something happens on every working day"
+    ops = ("ge",)
 
     def requires(self, spec: PresenceSpec) -> set[str]:
         return {spec.facts} | ({spec.roster.facts} if spec.roster else set())
