@@ -22,7 +22,7 @@ from typing import Any
 from engine.errors import InputError
 from engine.ledger import store
 from engine.ledger.escalation import load_table, parse_table
-from engine.ledger.followup import CLOSED, STATE_ZH, Audit, assess
+from engine.ledger.followup import CLOSED, STATE_ZH, Audit, assess, day
 from engine.ledger.followup import follow_up as _follow_up
 from engine.ledger.schema import SCHEMA_VERSION
 from engine.ledger.store import DEFAULT_NAME, ENV_PATH, resolve
@@ -228,7 +228,10 @@ def history(path: Path, finding_id: str | None = None, pack: str | None = None) 
     for cid, audit_rows in sorted(by_contract.items()):
         last = audit_rows[-1]
         table = _table(last.get("contract") or {"pack": last["pack"]})
-        for fid, e in assess([_audit(r) for r in audit_rows], notices, rects, table).items():
+        # Notices issued after the latest audit count too: the ledger's "now" is its latest record.
+        issued = [day(n["issue_date"]) for n in notices if n.get("contract_id", cid) == cid]
+        now = max([day(last["as_of"]), *[d for d in issued if d]])
+        for fid, e in assess([_audit(r) for r in audit_rows], notices, rects, table, now).items():
             e.pop("_new", None)
             states[fid] = e
             contract_of[fid] = cid

@@ -196,11 +196,12 @@ def assess(
     notices: list[dict[str, Any]],
     rectifications: list[dict[str, Any]],
     table: dict[str, Any],
+    now: dt.date | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """The follow-up state of every finding ever needing action, as of the last audit."""
+    """The follow-up state of every finding ever needing action, as of `now` (default: the last audit)."""
     if not audits:
         return {}
-    now = audits[-1].as_of
+    now = max(now or audits[-1].as_of, audits[-1].as_of)
     notices = sorted(
         (n for n in notices if day(n["issue_date"]) <= now), key=lambda n: (n["issue_date"], n["number"])
     )
