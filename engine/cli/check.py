@@ -104,6 +104,11 @@ def print_table(result: dict, console: Console, show_all: bool) -> None:
     console.print(t)
     s = result["summary"]["by_status"]
     console.print("  ".join(f"{k}: {v}" for k, v in s.items()) + f"   needs action: {result['summary']['needs_action']}")
+    rejected = sum(len(m["rejected"]) for m in result["manifest"])
+    if rejected:
+        console.print(f"[yellow]{rejected} evidence row(s) rejected: see `lvyue facts inspect` for each one[/]")
+    if result["unlisted_files"]:
+        console.print("[yellow]not in evidence.yaml (not loaded): " + ", ".join(result["unlisted_files"]) + "[/]")
     prov = [y for y, v in result["calendar"]["years"].items() if v == "provisional"]
     if any(f["deadline"] and f["deadline"]["provisional"] for f in result["findings"]):
         console.print(
