@@ -111,7 +111,7 @@ class PrepayCheck:
     def fee(self) -> dict[str, Any]:
         lines, problems = bill(self.st.of("usage"), self.catalogue(), self.months, self.billing_rule())
         for msg in problems:
-            self.blockers.append(_blocker("catalogue_item_missing", msg, "三.1"))
+            self.blockers.append(_blocker("catalogue_item_missing", msg, self.p.clause("billing_cutoff_day")))
         if "usage" not in self.st.present:
             self.blockers.append(_blocker("usage_missing", "未提供资源使用量明细，无法核算服务费"))
         exact = total(lines)
@@ -141,14 +141,14 @@ class PrepayCheck:
                 mine.append(inv)
                 if not set(months) <= wanted:
                     self.blockers.append(
-                        _blocker("invoice_period", f"发票{inv.number}所属期间{inv.period}超出本结算期间{self.label}", "三.2")
+                        _blocker("invoice_period", f"发票{inv.number}所属期间{inv.period}超出本结算期间{self.label}", self.p.clause("payment_working_days"))
                     )
         return sorted(mine, key=lambda i: (i.issued_on, i.id))
 
     def invoice(self, invoices: list[Any], fee_total: Decimal) -> dict[str, Any]:
         inv_total = sum((i.amount for i in invoices), Decimal(0))
         if not invoices:
-            self.blockers.append(_blocker("invoice_missing", f"未见本结算期间（{self.label}）的发票", "三.2.3"))
+            self.blockers.append(_blocker("invoice_missing", f"未见本结算期间（{self.label}）的发票", self.p.clause("payment_working_days")))
         elif fen(inv_total) != fen(fee_total):
             diff = fen(inv_total) - fen(fee_total)
             word = "多开" if diff > 0 else "少开"
@@ -156,7 +156,7 @@ class PrepayCheck:
                 _blocker(
                     "invoice_mismatch",
                     f"发票金额合计{yuan(inv_total)}元与按使用量×单价核算的{yuan(fee_total)}元不一致（{word}{yuan(abs(diff))}元）",
-                    "三.1",
+                    self.p.clause("billing_cutoff_day"),
                 )
             )
         return {
@@ -225,10 +225,10 @@ class PrepayCheck:
             }
             rows.append(row)
             if not mine:
-                self.blockers.append(_blocker("usage_report_missing", f"{m}资源使用量交付确认报告缺失", "三.1.1"))
+                self.blockers.append(_blocker("usage_report_missing", f"{m}资源使用量交付确认报告缺失", self.p.clause("usage_report_due_working_days")))
             elif not confirmed:
                 self.blockers.append(
-                    _blocker("usage_report_unconfirmed", f"{m}资源使用量交付确认报告（{'、'.join(row['reports'])}）未经甲方确认", "三.1.1")
+                    _blocker("usage_report_unconfirmed", f"{m}资源使用量交付确认报告（{'、'.join(row['reports'])}）未经甲方确认", self.p.clause("usage_report_due_working_days"))
                 )
         return rows
 
@@ -261,14 +261,14 @@ class PrepayCheck:
         perf: dict[str, Any] = {"review": None, "grade": None, "coefficient": None, "amount": "0.00"}
         perf_exact = Decimal(0)
         if not reviews:
-            self.blockers.append(_blocker("review_missing", f"未见{self.label}绩效考核结果，无法确定结算系数", "五（考核）"))
+            self.blockers.append(_blocker("review_missing", f"未见{self.label}绩效考核结果，无法确定结算系数", self.p.clause("performance_grade_thresholds")))
         else:
             r = max(reviews, key=lambda x: (x.date, x.id))
             grade = r.grade or self.grade_from_score(r.score)
             coef = coefficients.get(grade or "")
             perf.update({"review": r.id, "period": r.period, "date": r.date.isoformat(), "score": None if r.score is None else str(r.score), "grade": grade, "cite": self.st.cite("performance_review", r.id)})
             if coef is None:
-                self.blockers.append(_blocker("grade_unknown", f"绩效考核{r.id}的等级“{grade}”不在结算系数表中", "五（考核）"))
+                self.blockers.append(_blocker("grade_unknown", f"绩效考核{r.id}的等级“{grade}”不在结算系数表中", self.p.clause("performance_grade_coefficients")))
             else:
                 perf_exact = base * (Decimal(1) - coef)
                 perf.update({"coefficient": str(coef), "amount": money(perf_exact), "formula": f"{yuan(base)} × (1 − {coef})"})
@@ -281,7 +281,7 @@ class PrepayCheck:
             rate = rates.get(inc.severity)
             row = {"id": inc.id, "date": inc.date.isoformat(), "severity": inc.severity, "description": inc.description, "rate": None if rate is None else str(rate), "amount": None, "cite": self.st.cite("incident", inc.id)}
             if rate is None:
-                self.blockers.append(_blocker("incident_severity_unknown", f"安全事件{inc.id}的等级“{inc.severity}”不在扣减比例表中", "四（四）7"))
+                self.blockers.append(_blocker("incident_severity_unknown", f"安全事件{inc.id}的等级“{inc.severity}”不在扣减比例表中", self.p.clause("incident_deduction_rates")))
             else:
                 inc_exact += base * rate
                 row["amount"] = money(base * rate)
@@ -317,7 +317,7 @@ class PrepayCheck:
             rows.append({"number": "（本期，按核算）", "period": self.label, "issued_on": "", "amount": money(self.fee_exact), "counted": True, "running": money(running)})
         over = fen(running) > cap
         if over:
-            self.blockers.append(_blocker("budget_cap", f"合同年度{year.label}服务费累计{yuan(running)}元超过年度预算{yuan(cap)}元", "三.1.1"))
+            self.blockers.append(_blocker("budget_cap", f"合同年度{year.label}服务费累计{yuan(running)}元超过年度预算{yuan(cap)}元", self.p.clause("annual_budget_cap_cny")))
         return {"contract_year": year.label, "cap": money(cap), "excluded_periods": sorted(excluded), "rows": rows, "total": money(running), "headroom": money(cap - running), "over": over}
 
     def start_in_term(self) -> dt.date:

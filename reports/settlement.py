@@ -100,7 +100,12 @@ class Params:
 
     def __init__(self, result: dict[str, Any], fallback: dict[str, Any] | None = None) -> None:
         self.values = {k: (v or {}).get("value") for k, v in (result.get("parameters") or {}).items()}
+        self.clauses = {k: (v or {}).get("clause") for k, v in (result.get("parameters") or {}).items()}
         self.fallback = fallback or {}
+
+    def clause(self, name: str) -> str | None:
+        """The contract clause a parameter comes from: where a blocker based on it is cited."""
+        return self.clauses.get(name)
 
     def has(self, name: str) -> bool:
         return name in self.values or name in self.fallback
