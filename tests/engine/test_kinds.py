@@ -10,12 +10,12 @@ official 2026 arrangement:
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import textwrap
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from packkit import write_pack
 
 from engine.evaluate import evaluate
 from engine.findings import Finding
@@ -34,17 +34,11 @@ from facts.model import (
     StaffMember,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-CONTRACT = ROOT / "rules" / "hebi-shuguang-2026" / "contract.yaml"
 D = dt.date
 
 
 def make_pack(tmp_path: Path, rules: str) -> Pack:
-    root = tmp_path / "pack"
-    root.mkdir()
-    shutil.copy(CONTRACT, root / "contract.yaml")
-    (root / "rules.yaml").write_text(textwrap.dedent(rules), encoding="utf-8")
-    return load_pack(root)
+    return load_pack(write_pack(tmp_path / "pack", {"rules.yaml": textwrap.dedent(rules)}))
 
 
 def run(pack: Pack, facts: dict, as_of: D, period: tuple[D, D] | None = None) -> list[Finding]:

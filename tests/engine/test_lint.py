@@ -8,15 +8,14 @@ rule file and the line of the mistake; a valid one exits 0.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from packkit import write_pack
 
 from engine.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTRACT = ROOT / "rules" / "hebi-shuguang-2026" / "contract.yaml"
 DOCS = ROOT / "docs" / "rules.md"
 
 GOOD = """\
@@ -45,12 +44,7 @@ GOOD = """\
 
 
 def make_pack(tmp_path: Path, files: dict[str, str]) -> Path:
-    root = tmp_path / "pack"
-    root.mkdir()
-    shutil.copy(CONTRACT, root / "contract.yaml")
-    for name, text in files.items():
-        (root / name).write_text(text, encoding="utf-8")
-    return root
+    return write_pack(tmp_path / "pack", files)
 
 
 def lint(root: Path, capsys) -> tuple[int, str]:

@@ -15,12 +15,12 @@ import functools
 import json
 import os
 import random
-import shutil
 from pathlib import Path
 
 import durable_rules_engine as dre
 import pytest
 from durable.engine import Host, MessageNotHandledException, MessageObservedException
+from packkit import write_pack
 
 import engine.runner as runner
 from engine.compile import outcome_of, ruleset_definition
@@ -28,9 +28,6 @@ from engine.evaluate import evaluate
 from engine.pack import Pack, load_pack
 from engine.runner import EvaluationError, Probe, decide, fnv1a_32, unique_ids
 from facts.model import Device, Incident, OnsiteDay, StaffMember
-
-ROOT = Path(__file__).resolve().parents[2]
-CONTRACT = ROOT / "rules" / "hebi-shuguang-2026" / "contract.yaml"
 
 
 def expected(p: Probe) -> str:
@@ -293,10 +290,7 @@ RULES = """
 
 @pytest.fixture(scope="module")
 def pack(tmp_path_factory) -> Pack:
-    root = tmp_path_factory.mktemp("pack")
-    shutil.copy(CONTRACT, root / "contract.yaml")
-    (root / "rules.yaml").write_text(RULES, encoding="utf-8")
-    return load_pack(root)
+    return load_pack(write_pack(tmp_path_factory.mktemp("pack"), {"rules.yaml": RULES}))
 
 
 PERIOD = (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
