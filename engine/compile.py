@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from engine.pack import Pack
 
-OUTCOMES = ("met", "unmet", "missing")
-
 # comparison → (operator when met, operator when not met)
 _OPS = {"ge": ("$gte", "$lt"), "le": ("$lte", "$gt"), "eq": ("$eq", "$neq")}
 

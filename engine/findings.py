@@ -27,7 +27,6 @@ STATUS_ZH = {
     "manual": "人工核查",
     "compliant": "合规",
 }
-SEVERITY_ZH = {"critical": "严重", "major": "重要", "minor": "一般"}
 
 
 def stable_id(*parts: str) -> str:

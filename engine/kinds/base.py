@@ -153,10 +153,6 @@ class Kind:
         raise NotImplementedError
 
 
-def ordinal(d: dt.date) -> int:
-    return d.toordinal()
-
-
 def uniq(facts: Iterable[Fact]) -> list[Fact]:
     seen: dict[tuple[str, str], Fact] = {}
     for f in facts:
