@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +51,7 @@ class FileReport:
     encoding: str | None = None
     ignored_columns: list[str] = field(default_factory=list)
     log: LogCounts | None = None
+    title_zh: str = ""  # the fact type's Chinese title (a pack's own type has one too)
 
 
 @dataclass
@@ -59,6 +60,7 @@ class EvidenceSet:
     facts: dict[str, list[Fact]]  # by fact_type, sorted by id
     files: list[FileReport]  # in manifest order
     unlisted: list[str]  # files in the folder the manifest does not name
+    types: Mapping[str, type[Fact]] = field(default_factory=lambda: FACT_TYPES)  # loaded with
 
     def present_types(self) -> set[str]:
         """Types some manifest file was loaded for, even if it gave 0 facts.
@@ -84,13 +86,20 @@ class _Loaded:
     id_field: str = "id"  # the source column the id came from, for duplicate messages
 
 
-def load_evidence(root: Path, progress: Callable[[int, int, str], None] | None = None) -> EvidenceSet:
+def load_evidence(
+    root: Path,
+    progress: Callable[[int, int, str], None] | None = None,
+    types: Mapping[str, type[Fact]] | None = None,
+) -> EvidenceSet:
     """Load every file the manifest names; InputError for anything that stops the audit.
 
     `progress(done, total, file)` is called before each file (the CLI's progress bar).
+    `types` are the fact types the manifest may name: the built-in ones by
+    default, or a pack's (facts.typedecl.registry(pack_dir)).
     """
     root = Path(root)
-    manifest = load_manifest(root)
+    types = FACT_TYPES if types is None else types
+    manifest = load_manifest(root, types)
     by_type: dict[str, dict[str, Fact]] = {}
     reports: list[FileReport] = []
     for i, entry in enumerate(manifest.files):
@@ -100,7 +109,7 @@ def load_evidence(root: Path, progress: Callable[[int, int, str], None] | None =
         if not path.is_file():
             raise InputError(f"listed in {MANIFEST_NAME} but not found", file=entry.path)
         sha = sha256_of(path)
-        loaded = _load_file(path, entry, sha)
+        loaded = _load_file(path, entry, sha, types)
         seen = by_type.setdefault(entry.type, {})
         kept: list[Fact] = []
         for fact in loaded.facts:
@@ -133,17 +142,19 @@ def load_evidence(root: Path, progress: Callable[[int, int, str], None] | None =
                 encoding=loaded.encoding,
                 ignored_columns=loaded.ignored_columns,
                 log=loaded.log,
+                title_zh=types[entry.type].title_zh,
             )
         )
     facts = {t: [seen[k] for k in sorted(seen)] for t, seen in sorted(by_type.items())}
     listed = {e.path for e in manifest.files}
-    return EvidenceSet(root, facts, reports, unlisted_files(root, listed))
+    return EvidenceSet(root, facts, reports, unlisted_files(root, listed), types)
 
 
-def _load_file(path: Path, entry: FileEntry, sha: str) -> _Loaded:
+def _load_file(path: Path, entry: FileEntry, sha: str, types: Mapping[str, type[Fact]]) -> _Loaded:
     suffix = path.suffix.lower()
+    model = types[entry.type]
     if entry.derive:
-        r = load_log(path, entry, sha)
+        r = load_log(path, entry, sha, model)
         counts = LogCounts(r.aggregated, r.outside_location, len(r.facts))
         return _Loaded(r.rows, r.facts, r.rejected, None, r.encoding, r.ignored_columns, counts)
     if suffix in OLD_OFFICE:
@@ -152,15 +163,15 @@ def _load_file(path: Path, entry: FileEntry, sha: str) -> _Loaded:
             file=entry.path,
         )
     if suffix in DOCUMENT_SUFFIXES:
-        return _load_document(path, entry, sha)
+        return _load_document(path, entry, sha, model)
     if suffix in TABLE_SUFFIXES:
-        return _load_table(path, entry, sha)
+        return _load_table(path, entry, sha, model)
     raise InputError(f"cannot read {suffix or 'extension-less'} files", file=entry.path)
 
 
-def _load_table(path: Path, entry: FileEntry, sha: str) -> _Loaded:
+def _load_table(path: Path, entry: FileEntry, sha: str, model: type[Fact]) -> _Loaded:
     table = read_table(path, entry)
-    builder = RecordBuilder(entry, FACT_TYPES[entry.type], entry.path)
+    builder = RecordBuilder(entry, model, entry.path)
     pairs = builder.rename(table.headers)
     missing = [h for h in entry.columns if h not in table.headers]
     if missing:
@@ -189,7 +200,7 @@ def _load_table(path: Path, entry: FileEntry, sha: str) -> _Loaded:
     )
 
 
-def _load_document(path: Path, entry: FileEntry, sha: str) -> _Loaded:
+def _load_document(path: Path, entry: FileEntry, sha: str, model: type[Fact]) -> _Loaded:
     if not entry.extract:
         raise InputError("a document needs extract: patterns in the manifest", file=entry.path)
     blocks = read_blocks(path, entry)
@@ -204,7 +215,7 @@ def _load_document(path: Path, entry: FileEntry, sha: str) -> _Loaded:
         text=head.text if head else None,
         excerpts=excerpts,
     )
-    builder = RecordBuilder(entry, FACT_TYPES[entry.type], entry.path)
+    builder = RecordBuilder(entry, model, entry.path)
     result = builder.build({k: f.value for k, f in found.items()}, None, prov)
     if isinstance(result, Rejection):
         not_found = [k for k in entry.extract if k not in found]
@@ -225,12 +236,12 @@ def sha256_of(path: Path) -> str:
 
 
 def date_range(facts: list[Fact]) -> tuple[dt.date, dt.date] | None:
-    """Earliest and latest date in any date field of these facts."""
+    """Earliest and latest date in any date (or date-time) field of these facts."""
     days = [
-        v
+        v.date() if isinstance(v, dt.datetime) else v
         for f in facts
         for v in f.__dict__.values()
-        if isinstance(v, dt.date) and not isinstance(v, dt.datetime)
+        if isinstance(v, dt.date)
     ]
     return (min(days), max(days)) if days else None
 

@@ -71,8 +71,14 @@ class LogResult:
     ignored_columns: list[str] = field(default_factory=list)
 
 
-def load_log(path: Path, entry: FileEntry, sha256: str) -> LogResult:
-    """Aggregate one log file per the manifest entry (derive: access_log | monitoring)."""
+def load_log(
+    path: Path, entry: FileEntry, sha256: str, model: type[Fact] | None = None
+) -> LogResult:
+    """Aggregate one log file per the manifest entry (derive: access_log | monitoring).
+
+    `model` is the derived type to build (default: the built-in onsite_day /
+    system_day; a pack may have added optional fields to it).
+    """
     assert entry.derive is not None
     with tempfile.TemporaryDirectory(prefix="lvyue-log-") as tmp:
         source, encoding = utf8_source(path, entry, Path(tmp))
@@ -84,7 +90,7 @@ def load_log(path: Path, entry: FileEntry, sha256: str) -> LogResult:
                 con.execute(f"SET {setting} = false")
             con.execute("SET preserve_insertion_order = true")
             _classify(con, source, entry, index, len(headers), delim)
-            result = _aggregate(con, entry, sha256, headers, index)
+            result = _aggregate(con, entry, sha256, headers, index, model)
         except duckdb.Error as exc:
             raise InputError(
                 f"cannot read the log ({str(exc).splitlines()[0]})", file=entry.path
@@ -273,6 +279,7 @@ def _aggregate(
     sha256: str,
     headers: list[str],
     index: dict[str, int],
+    model: type[Fact] | None = None,
 ) -> LogResult:
     rows, used, outside = con.execute(
         "SELECT count(*), count(*) FILTER (problem IS NULL AND keep), "
@@ -292,12 +299,14 @@ def _aggregate(
         "min(line) FROM lines WHERE problem IS NULL AND keep GROUP BY ALL ORDER BY key, day"
     ).fetchall()
     facts: list[Fact] = []
+    if model is None:
+        model = OnsiteDay if entry.derive == "access_log" else SystemDay
     for key, day, first, last, count, failures, first_line in daily:
         prov = Provenance(file=entry.path, sha256=sha256, row=first_line, derived_from=count)
         fid = f"{key}@{day.isoformat()}"
         if entry.derive == "access_log":
             facts.append(
-                OnsiteDay(
+                model(
                     id=fid,
                     provenance=prov,
                     person_id=key,
@@ -309,9 +318,7 @@ def _aggregate(
             )
         else:
             facts.append(
-                SystemDay(
-                    id=fid, provenance=prov, system=key, day=day, checks=count, failures=failures
-                )
+                model(id=fid, provenance=prov, system=key, day=day, checks=count, failures=failures)
             )
     return LogResult(int(rows), int(used), int(outside), facts, rejected, "")
 

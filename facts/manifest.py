@@ -7,14 +7,17 @@ the file ("columns: {姓名: name}"), and a mistake is reported with its line.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from engine.errors import InputError
+from engine.suggest import did_you_mean
 from engine.yamlio import LineDict, LineList, locate, parse_yaml, validate
-from facts.model import FACT_TYPES
+from facts.model import FACT_TYPES, Fact
+from facts.typedecl import placeholders
 
 MANIFEST_NAME = "evidence.yaml"
 
@@ -101,8 +104,13 @@ class Manifest(BaseModel):
     files: list[FileEntry]
 
 
-def load_manifest(root: Path) -> Manifest:
-    """Read and check `evidence.yaml`; a top-level list is accepted as the `files` list."""
+def load_manifest(root: Path, types: Mapping[str, type[Fact]] | None = None) -> Manifest:
+    """Read and check `evidence.yaml`; a top-level list is accepted as the `files` list.
+
+    `types` are the fact types files may name (default: the built-in ones;
+    a pack's come from facts.typedecl.registry(pack_dir)).
+    """
+    types = FACT_TYPES if types is None else types
     path = root / MANIFEST_NAME
     if not root.is_dir():
         raise InputError("evidence folder not found", file=str(root))
@@ -126,37 +134,86 @@ def load_manifest(root: Path) -> Manifest:
         raise InputError("expected a list of files (or a mapping with files:)", file=MANIFEST_NAME)
     manifest = validate(Manifest, data, MANIFEST_NAME)
     for i, entry in enumerate(manifest.files):
-        if entry.type not in FACT_TYPES:
-            known = ", ".join(sorted(FACT_TYPES))
+        if entry.type not in types:
+            hint = did_you_mean(entry.type, types) or f" (known: {', '.join(sorted(types))})"
             raise InputError(
-                f"unknown fact type {entry.type!r} for {entry.path} (known: {known})",
+                f"unknown fact type {entry.type!r} for {entry.path}{hint}",
                 file=MANIFEST_NAME,
                 line=locate(data, ("files", i, "type")),
                 field="type",
             )
-        _check_field_names(entry, data, i)
+        _check_field_names(entry, types[entry.type], data, i)
     return manifest
 
 
-def _check_field_names(entry: FileEntry, data: Any, i: int) -> None:
-    """Every field the manifest names must exist, so a typo fails loudly, with its line."""
+def _check_field_names(entry: FileEntry, model: type[Fact], data: Any, i: int) -> None:
+    """Every field the manifest names must exist, so a typo fails loudly, with its line.
+
+    Checked: `columns` targets, the keys of `values`, `defaults`, `fixed` and
+    `extract`, the `{placeholders}` of an `id` template, and the targets of
+    `values` for enum fields (each must be one of the declared values).
+    """
+    raw = data["files"][i]
     if entry.derive:
-        known = set(LOG_FIELDS[entry.derive])
+        known: list[str] = list(LOG_FIELDS[entry.derive])
+        what = f"a {entry.derive} log"
     else:
-        known = {n for n in FACT_TYPES[entry.type].model_fields if n != "provenance"}
-    named = {
-        "columns": list(entry.columns.values()),
-        "values": list(entry.values),
-        "defaults": list(entry.defaults),
-        "fixed": list(entry.fixed),
-        "extract": list(entry.extract),
-    }
-    for key, names in named.items():
+        known = [n for n in model.model_fields if n != "provenance"]
+        what = entry.type
+
+    def fail(name: str, line: int | None, key: str, extra: str = "") -> InputError:
+        hint = did_you_mean(name, known) or f" (fields: {', '.join(sorted(known))})"
+        return InputError(
+            f"{name!r} is not a field of {what}{extra}{hint}",
+            file=MANIFEST_NAME,
+            line=line,
+            field=key,
+        )
+
+    columns = raw.get("columns") or {}
+    for header, name in columns.items():
+        if name not in known:
+            raise fail(str(name), columns.key_lines.get(header), "columns")
+    for key in ("values", "defaults", "fixed", "extract"):
+        node = raw.get(key) or {}
+        for name in node:
+            if name not in known:
+                raise fail(str(name), node.key_lines.get(name), key)
+    if entry.id and "{" in entry.id and not entry.derive:
+        line = locate(data, ("files", i, "id"))
+        try:
+            names = placeholders(entry.id)
+        except ValueError as exc:
+            raise InputError(
+                f"not a valid id template {entry.id!r} ({exc})",
+                file=MANIFEST_NAME,
+                line=line,
+                field="id",
+            ) from None
         for name in names:
             if name not in known:
+                raise fail(name, line, "id", " (in the id template)")
+    _check_enum_values(entry, model, raw)
+
+
+def _check_enum_values(entry: FileEntry, model: type[Fact], raw: Any) -> None:
+    """`values: {status: {开: opne}}` for an enum field: the target must be a declared value."""
+    if entry.derive or not hasattr(model, "decl"):
+        return
+    node = raw.get("values") or {}
+    for name, mapping in entry.values.items():
+        decl = model.decl.fields.get(name)
+        allowed = decl.values if decl else None
+        if not allowed:
+            continue
+        for source, target in mapping.items():
+            if str(target) not in allowed:
+                sub = node.get(name)
+                line = sub.key_lines.get(source) if isinstance(sub, LineDict) else node.line
+                hint = did_you_mean(str(target), allowed) or f" (one of: {', '.join(allowed)})"
                 raise InputError(
-                    f"{name!r} is not a field of {entry.type} (fields: {', '.join(sorted(known))})",
+                    f"{target!r} is not a value of {entry.type}.{name}{hint}",
                     file=MANIFEST_NAME,
-                    line=locate(data, ("files", i, key)),
-                    field=key,
+                    line=line,
+                    field=f"values.{name}",
                 )

@@ -1,7 +1,8 @@
-"""Cell values as people type them → typed values (date, Decimal, bool, list, text).
+"""Cell values as people type them → typed values (date, date-time, duration, Decimal, bool, list, text).
 
 Evidence comes from Excel, HR exports and hand-typed sheets: `2026/9/1`,
-`2026年9月1日`, Excel serial 46266, full-width digits, `¥1,234.50`, 是/否.
+`2026年9月1日`, Excel serial 46266, full-width digits, `¥1,234.50`, 是/否,
+`2026/9/1 8:30`, `1小时30分钟`.
 Each parser raises ValueError with a reason an auditor can read; the caller
 turns it into a rejection of that row, never a silent guess.
 """
@@ -15,7 +16,7 @@ import typing
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-Kind = Literal["date", "decimal", "bool", "int", "list", "text"]
+Kind = Literal["date", "datetime", "duration", "decimal", "bool", "int", "list", "text"]
 
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _ALNUM = {
@@ -94,6 +95,87 @@ def _serial(value: float) -> dt.date:
     return EXCEL_EPOCH + dt.timedelta(days=int(value))
 
 
+_CLOCK = re.compile(r"(?:\s*|T)(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(\.\d+)?)?")
+
+
+def parse_datetime(value: Any) -> dt.datetime:
+    """A local date and time: a date as parse_date reads it, then `8:30` or `08:30:05`.
+
+    A bare date is an error, not midnight: a clock time that nobody wrote
+    must not start or stop a count of minutes. Time-zone offsets are refused.
+    """
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date) or isinstance(value, bool):
+        raise ValueError(f"no time of day in {text(value)!r} (expected e.g. 2026-09-01 08:30)")
+    if isinstance(value, (int, float)):
+        day = _serial(value)
+        seconds = round((float(value) % 1) * 86400)
+        return dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=seconds)
+    s = halfwidth(str(value)).strip(_SPACES)
+    if re.fullmatch(r"\d{5}\.\d+", s):
+        return parse_datetime(float(s))
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(s)
+        if not m:
+            continue
+        clock = _CLOCK.fullmatch(s[m.end() :])
+        if clock is None and not s[m.end() :].strip(_SPACES):
+            raise ValueError(f"no time of day in {s!r} (expected e.g. 2026-09-01 08:30)")
+        if clock is None:
+            break
+        day = parse_date(s[: m.end()])
+        h, mi, sec = int(clock[1]), int(clock[2]), int(clock[3] or 0)
+        micro = round(float(clock[4]) * 1_000_000) if clock[4] else 0
+        try:
+            return dt.datetime.combine(day, dt.time(h, mi, sec, micro))
+        except ValueError:
+            raise ValueError(f"impossible time in {s!r}") from None
+    raise ValueError(f"not a date-time: {s!r} (expected e.g. 2026-09-01 08:30, 2026/9/1 8:30:05)")
+
+
+_DURATION_UNITS = {
+    "天": 1440, "日": 1440, "d": 1440, "day": 1440, "days": 1440,
+    "小时": 60, "时": 60, "h": 60, "hr": 60, "hrs": 60, "hour": 60, "hours": 60,
+    "分钟": 1, "分": 1, "m": 1, "min": 1, "mins": 1, "minute": 1, "minutes": 1,
+}  # fmt: skip
+_DURATION_PART = re.compile(
+    r"(\d+(?:\.\d+)?)\s*("
+    + "|".join(sorted(map(re.escape, _DURATION_UNITS), key=len, reverse=True))
+    + r")\s*"
+)
+
+
+def parse_duration(value: Any) -> int:
+    """A length of time in whole minutes: `90` (minutes), `1:30`, `1.5h`, `1小时30分钟`, `2天`."""
+    if isinstance(value, bool):
+        raise ValueError(f"not a duration: {value!r}")
+    if isinstance(value, dt.timedelta):
+        minutes = Decimal(int(value.total_seconds())) / 60
+    elif isinstance(value, dt.time):
+        minutes = Decimal(value.hour * 60 + value.minute) + Decimal(value.second) / 60
+    elif isinstance(value, (int, float, Decimal)):
+        minutes = parse_decimal(value)
+    else:
+        s = halfwidth(str(value)).strip(_SPACES).lower()
+        clock = re.fullmatch(r"(\d+)[:：](\d{2})(?:[:：](\d{2}))?", s)
+        if re.fullmatch(r"\d+(\.\d+)?", s):
+            minutes = Decimal(s)
+        elif clock:
+            minutes = Decimal(int(clock[1]) * 60 + int(clock[2])) + Decimal(int(clock[3] or 0)) / 60
+        elif s and _DURATION_PART.sub("", s) == "":
+            minutes = sum(
+                (Decimal(n) * _DURATION_UNITS[u] for n, u in _DURATION_PART.findall(s)), Decimal(0)
+            )
+        else:
+            raise ValueError(
+                f"not a duration: {value!r} (expected minutes, e.g. 90, 1:30, 1.5h, 1小时30分钟)"
+            )
+    if minutes < 0 or minutes != minutes.to_integral_value():
+        raise ValueError(f"not a whole number of minutes: {value!r}")
+    return int(minutes)
+
+
 _TRUE = {"是", "有", "y", "yes", "true", "t", "1", "√", "✓", "✔", "对"}
 _FALSE = {"否", "无", "n", "no", "false", "f", "0", "×", "✗", "✘", "x", "不是"}
 
@@ -159,6 +241,8 @@ def parse_list(value: Any) -> list[str]:
 
 PARSERS: dict[Kind, typing.Callable[[Any], Any]] = {
     "date": parse_date,
+    "datetime": parse_datetime,
+    "duration": parse_duration,
     "decimal": parse_decimal,
     "bool": parse_bool,
     "int": parse_int,
@@ -168,13 +252,18 @@ PARSERS: dict[Kind, typing.Callable[[Any], Any]] = {
 
 
 def kind_of(annotation: Any) -> Kind:
-    """The parser a pydantic field needs, from its annotation (Optional unwrapped)."""
+    """The parser a pydantic field needs, from its annotation (Optional unwrapped).
+
+    Declared types know better (a duration is an int): see FieldDecl.kind.
+    """
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         return kind_of(args[0]) if len(args) == 1 else "text"
     if origin in (list, tuple, set):
         return "list"
+    if annotation is dt.datetime:
+        return "datetime"
     if annotation is dt.date:
         return "date"
     if annotation is Decimal:

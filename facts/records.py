@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
@@ -34,10 +34,17 @@ class RecordBuilder:
 
     def __init__(self, entry: FileEntry, model: type[Fact], file: str) -> None:
         self.entry, self.model, self.file = entry, model, file
+        declared = model.decl.fields if hasattr(model, "decl") else {}
         self.kinds: dict[str, Kind] = {
-            name: kind_of(f.annotation)
+            name: cast(Kind, declared[name].kind) if name in declared else kind_of(f.annotation)
             for name, f in model.model_fields.items()
             if name not in ("id", "provenance")
+        }
+        # list fields whose items are not text (list of date, of int, ...): each item is parsed
+        self.items: dict[str, Kind] = {
+            name: cast(Kind, f.item_kind)
+            for name, f in declared.items()
+            if f.item_kind not in (None, "text")
         }
         self.required = [
             name for name, f in model.model_fields.items() if f.is_required() and name != "id"
@@ -79,6 +86,8 @@ class RecordBuilder:
                 continue
             try:
                 typed[name] = normalize(self._mapped(name, values[name]), self.kinds[name])
+                if name in self.items:
+                    typed[name] = [normalize(v, self.items[name]) for v in typed[name]]
             except ValueError as exc:
                 problems.append((name, str(exc)))
         ident = None
@@ -139,5 +148,5 @@ def _as_id_part(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list):
-        return "+".join(value)
+        return "+".join(_as_id_part(v) for v in value)
     return str(value)

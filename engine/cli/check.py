@@ -20,6 +20,7 @@ from engine.findings import STATUS_ZH
 from engine.pack import load_pack
 from engine.result import build
 from facts.evidence import load_evidence
+from facts.typedecl import registry
 
 STYLE = {"breach": "bold red", "at_risk": "yellow", "no_evidence": "magenta", "manual": "cyan", "compliant": "green"}
 
@@ -42,6 +43,7 @@ def run_check(
 ) -> dict:
     """Load, evaluate, build the result; with a ledger, add follow-up (and record if asked)."""
     pack = load_pack(pack_dir)
+    types = registry(pack_dir)  # built-in fact types + the pack's facts.yaml
     if not evidence_dir.is_dir():
         raise InputError("evidence folder not found", file=str(evidence_dir))
     err = Console(stderr=True)
@@ -52,9 +54,9 @@ def run_check(
             def tick(done: int, total: int, name: str) -> None:
                 bar.update(task, completed=done, total=total, description=f"loading {name}")
 
-            evidence = load_evidence(evidence_dir, progress=tick)
+            evidence = load_evidence(evidence_dir, progress=tick, types=types)
     else:
-        evidence = load_evidence(evidence_dir)
+        evidence = load_evidence(evidence_dir, types=types)
     if as_of:
         day, basis = parse_date(as_of, "--as-of"), "given"
     else:

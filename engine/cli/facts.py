@@ -16,6 +16,7 @@ from engine.errors import InputError
 from engine.privacy import mask
 from facts.evidence import EvidenceSet, FileReport, load_evidence
 from facts.model import FACT_TYPES
+from facts.typedecl import registry
 
 app = typer.Typer(help="Evidence folders: load, account for every row, show where facts came from.")
 
@@ -33,10 +34,13 @@ def inspect(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     with_facts: bool = typer.Option(False, "--facts", help="With --json: include every fact."),
     no_mask: bool = typer.Option(False, "--no-mask", help="Show ID-card and phone numbers unmasked."),
+    pack: Path | None = typer.Option(
+        None, "--pack", metavar="PACK", help="Rule pack whose facts.yaml declares more fact types."
+    ),
 ) -> None:
     """Per file: type, sha256, rows = facts + rejected (with reasons), date range; unlisted files."""
     try:
-        evidence = load_evidence(evidence_dir)
+        evidence = load_evidence(evidence_dir, types=registry(pack))
     except InputError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -47,11 +51,16 @@ def inspect(
         typer.echo(to_text(evidence))
 
 
+def _title(r: FileReport) -> str:
+    """The type's Chinese title: kept on the report (pack types too), else the built-in one."""
+    return r.title_zh or (FACT_TYPES[r.fact_type].title_zh if r.fact_type in FACT_TYPES else "")
+
+
 def report_json(r: FileReport) -> dict[str, Any]:
     return {
         "file": r.file,
         "fact_type": r.fact_type,
-        "title_zh": FACT_TYPES[r.fact_type].title_zh,
+        "title_zh": _title(r),
         "sha256": r.sha256,
         "sheet": r.sheet,
         "encoding": r.encoding,
@@ -94,7 +103,7 @@ def to_text(evidence: EvidenceSet) -> str:
     for r in evidence.files:
         where = f" sheet {r.sheet}" if r.sheet else ""
         lines.append("")
-        lines.append(f"{r.file}{where}\t{r.fact_type} {FACT_TYPES[r.fact_type].title_zh}")
+        lines.append(f"{r.file}{where}\t{r.fact_type} {_title(r)}")
         lines.append(f"  sha256 {r.sha256}")
         if r.log:
             bad = r.rows - r.log.aggregated - r.log.outside_location

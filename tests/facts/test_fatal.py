@@ -38,7 +38,7 @@ def test_unknown_fact_type_names_file_and_line(folder: Callable[..., Path]) -> N
     )
     err = _error(folder("type", manifest, {"roster.csv": ROSTER}))
     assert (err.file, err.line, err.field) == ("evidence.yaml", 4, "type")
-    assert "unknown fact type 'staf' for roster.csv" in err.message
+    assert "unknown fact type 'staf' for roster.csv (did you mean `staff`?)" in err.message
 
 
 def test_manifest_typo_in_field_name_has_its_line(folder: Callable[..., Path]) -> None:
@@ -46,8 +46,8 @@ def test_manifest_typo_in_field_name_has_its_line(folder: Callable[..., Path]) -
         "到岗日期: start", "到岗日期: strat"
     )
     err = _error(folder("field", manifest, {"roster.csv": ROSTER}))
-    assert (err.file, err.line, err.field) == ("evidence.yaml", 6, "columns")
-    assert "'strat' is not a field of staff" in err.message
+    assert (err.file, err.line, err.field) == ("evidence.yaml", 14, "columns")  # the typo's line
+    assert "'strat' is not a field of staff (did you mean `start`?)" in err.message
 
 
 def test_manifest_not_yaml(folder: Callable[..., Path]) -> None:
