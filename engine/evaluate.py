@@ -1,9 +1,10 @@
 """Evaluate a pack against facts for an as-of date and a period.
 
 Order of work: rules whose evidence is absent become `no_evidence`, manual
-rules become checklist items, every other rule is expanded into Items by
-its obligation kind; durable_rules decides all Items in one run; the
-decisions become findings (consecutive days of one subject merged).
+rules become checklist items; every other rule's template derives its
+domain facts (Items) and the rules engine matches them against the rule's
+compiled patterns. Each match names an outcome (a status) and the facts it
+matched; those become findings (consecutive days of one subject merged).
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from typing import Any
 
 from engine.calendar import deadline_after
 from engine.compile import compile_pack
+from engine.evaluators import Matcher, default_evaluator
 from engine.findings import Deadline, EvidenceRef, Finding, Status, stable_id
 from engine.kinds import KINDS, Context, Item
 from engine.pack import Pack
+from engine.patterns import Outcome, Param
 from engine.rule import Rule
-from engine.runner import Probe, decide
 from facts.model import FACT_TYPES, Fact
 
 EVIDENCE_CAP = 25  # evidence listed per finding; the total is always given
@@ -33,6 +35,7 @@ class Evaluation:
     findings: list[Finding]
     items_checked: int = 0
     calendar_years: dict[int, bool] = field(default_factory=dict)
+    evaluator: str = ""
 
 
 class _Fmt(dict):
@@ -51,9 +54,11 @@ def evaluate(
     as_of: dt.date,
     period: tuple[dt.date, dt.date],
     present: set[str] | None = None,
+    evaluator: Matcher | None = None,
 ) -> Evaluation:
     """Findings for every rule of the pack; `present`: fact types whose evidence was supplied."""
     present = set(facts) if present is None else present
+    evaluator = evaluator or default_evaluator()
     ctx = Context(pack, pack.calendar, pack.params, as_of, period, facts)
     findings: list[Finding] = []
     pending: list[tuple[Rule, list[Item]]] = []
@@ -70,13 +75,14 @@ def evaluate(
             findings.append(_no_evidence(pack, rule, period, absent))
             continue
         pending.append((rule, kind.expand(rule, rule.spec, ctx)))
-    rulesets = compile_pack(pack)
+    compiled = compile_pack(pack)
+    runtime = {"as_of": as_of, "period_start": period[0], "period_end": period[1]}
     checked = 0
     for rule, items in pending:
-        probes = [Probe(i.required, i.op, i.observed, rule.id) for i in items]
-        outcomes = decide(probes, definition=rulesets[rule.id])
-        checked += len(probes)
-        findings.extend(_findings(pack, rule, list(zip(items, outcomes, strict=True)), ctx))
+        c = compiled[rule.id]
+        decided = _decided(items, c.outcomes, evaluator.match(c, [i.record() for i in items], runtime))
+        checked += len({id(i) for i, _, _ in decided})
+        findings.extend(_findings(pack, rule, decided, ctx))
     order = {c: i for i, c in enumerate(pack.contract.clauses)}  # the contract's own order
     findings.sort(
         key=lambda f: (order.get(f.clause, len(order)), f.clause, f.rule,
@@ -84,7 +90,29 @@ def evaluate(
     )
     years = range(min(period[0], as_of).year, max(period[1], as_of).year + 1)
     cal_years = {y: pack.calendar.is_official(y) for y in years}
-    return Evaluation(pack, as_of, period, findings, checked, cal_years)
+    return Evaluation(pack, as_of, period, findings, checked, cal_years, evaluator.name)
+
+
+Decided = tuple[Item, Outcome, list[Item]]  # the subject, the outcome it matched, the other facts matched
+
+
+def _decided(items: list[Item], outcomes: tuple[Outcome, ...], matches) -> list[Decided]:
+    """Each subject with the outcomes the engine matched it with (its compliant one only if no other).
+
+    A subject matched by no outcome is outside the rule (its `where` leaves it out).
+    """
+    per: dict[int, dict[tuple[str, str], tuple[Outcome, list[Item]]]] = {}
+    for m in sorted(matches, key=lambda m: (m.records, m.outcome)):
+        o = outcomes[m.outcome]
+        _, joined = per.setdefault(m.records[0], {}).setdefault((o.status, o.tag), (o, []))
+        joined.extend(items[j] for j in m.records[1:])
+    out: list[Decided] = []
+    for idx in sorted(per):
+        got = per[idx]
+        keys = [k for k in got if k[0] != "compliant"] or list(got)
+        for k in sorted(keys, key=lambda k: (k[1], k[0])):
+            out.append((items[idx], *got[k]))
+    return out
 
 
 def _base(pack: Pack, rule: Rule, status: Status, subject: str, period, key: str) -> Finding:
@@ -133,45 +161,38 @@ def _no_evidence(pack: Pack, rule: Rule, period, absent: set[str]) -> Finding:
     return f
 
 
-def _status(item: Item, outcome: str) -> Status:
-    if outcome == "met":
-        return "compliant"
-    if outcome == "unmet":
-        return "breach"
-    return item.missing  # type: ignore[return-value]
-
-
-def _runs(decided: list[tuple[Item, str]]) -> list[list[tuple[Item, Status]]]:
-    """Group non-compliant items: consecutive checked days of one subject merge."""
-    by_subject: dict[str, list[tuple[Item, Status]]] = {}
-    for item, outcome in decided:
-        by_subject.setdefault(item.subject, []).append((item, _status(item, outcome)))
-    runs: list[list[tuple[Item, Status]]] = []
+def _runs(decided: list[Decided]) -> list[list[Decided]]:
+    """Group non-compliant subjects: consecutive checked days of one subject and outcome merge."""
+    by_subject: dict[tuple[str, str], list[Decided]] = {}
+    for d in decided:
+        by_subject.setdefault((d[0].subject, d[1].tag), []).append(d)
+    runs: list[list[Decided]] = []
     for seq in by_subject.values():
-        current: list[tuple[Item, Status]] = []
-        for item, status in seq:
+        current: list[Decided] = []
+        for d in seq:
+            item, outcome = d[0], d[1]
             joinable = (
                 current
                 and item.day is not None
                 and current[-1][0].day is not None
-                and current[-1][1] == status
+                and current[-1][1].status == outcome.status
             )
-            if status == "compliant":
+            if outcome.status == "compliant":
                 if current:
                     runs.append(current)
                 current = []
             elif joinable:
-                current.append((item, status))
+                current.append(d)
             else:
                 if current:
                     runs.append(current)
-                current = [(item, status)]
+                current = [d]
         if current:
             runs.append(current)
     return runs
 
 
-def _findings(pack: Pack, rule: Rule, decided: list[tuple[Item, str]], ctx: Context) -> list[Finding]:
+def _findings(pack: Pack, rule: Rule, decided: list[Decided], ctx: Context) -> list[Finding]:
     runs = _runs(decided)
     if not runs:
         return [_compliant(pack, rule, decided, ctx)]
@@ -195,17 +216,26 @@ def _evidence(facts: Iterable[Fact]) -> tuple[list[EvidenceRef], int]:
     return [EvidenceRef.of(f) for f in ordered[:EVIDENCE_CAP]], len(ordered)
 
 
-def _from_run(pack: Pack, rule: Rule, run: list[tuple[Item, Status]], ctx: Context) -> Finding:
-    first, status = run[0]
-    items = [i for i, _ in run]
+def _plain(v: Any) -> Any:
+    return v.value if isinstance(v, Param) else v
+
+
+def _from_run(pack: Pack, rule: Rule, run: list[Decided], ctx: Context) -> Finding:
+    first, outcome, _ = run[0]
+    status: Status = outcome.status  # type: ignore[assignment]
+    items = [d[0] for d in run]
     if first.day is not None:
         period = (items[0].day, items[-1].day)
     else:
         period = first.period
-    worst = min(items, key=lambda i: (i.observed or 0)) if first.op == "ge" else first
-    f = _base(pack, rule, status, first.subject, period, first.key if first.day is None else "")
+    ranked = [i for i in items if i.rank is not None]
+    worst = min(ranked, key=lambda i: i.rank) if ranked else first
+    key = first.key + (f"|{outcome.tag}" if outcome.tag else "")
+    f = _base(pack, rule, status, first.subject, period, key if first.day is None else outcome.tag)
+    own = {k: _plain(v) for k, v in outcome.values}
     values = {
         **worst.values,
+        **own,
         "subject": first.subject,
         "title": rule.title,
         "clause": rule.clause,
@@ -215,18 +245,18 @@ def _from_run(pack: Pack, rule: Rule, run: list[tuple[Item, Status]], ctx: Conte
         "status": status,
     }
     f.message = _render(rule, values)
-    f.evidence, f.evidence_total = _evidence(e for i in items for e in i.evidence)
+    f.evidence, f.evidence_total = _evidence(e for d in run for i in (d[0], *d[2]) for e in i.evidence)
     f.details = {
-        k: v for k, v in worst.values.items() if isinstance(v, (str, int, bool)) or v is None
+        k: v for k, v in {**worst.values, **own}.items() if isinstance(v, (str, int, bool)) or v is None
     }
-    f.details.update({"required": worst.required, "observed": worst.observed, "compare": worst.op})
     if first.day is not None:
         f.details["days"] = [i.day.isoformat() for i in items if i.day]
     f.amounts = dict(worst.amounts)
     f.notes = sorted({n for i in items for n in i.notes})
-    if status == "breach" and any(i.other_reading_met for i in items):
-        f.notes.append("仅按严格读法（通知日与事件日均不计入）构成违约；若将事件当日计入则不构成违约")
-        f.details["reading_sensitive"] = True
+    if outcome.note:
+        f.notes.append(outcome.note)
+    if outcome.flag:
+        f.details[outcome.flag] = True
     f.deadline = _deadline(rule, status, worst, ctx)
     return f
 
@@ -246,7 +276,7 @@ def _deadline(rule: Rule, status: Status, item: Item, ctx: Context) -> Deadline 
     return Deadline.of(reck, basis)
 
 
-def _compliant(pack: Pack, rule: Rule, decided: list[tuple[Item, str]], ctx: Context) -> Finding:
+def _compliant(pack: Pack, rule: Rule, decided: list[Decided], ctx: Context) -> Finding:
     start, end = ctx.window()
     f = _base(pack, rule, "compliant", rule.title, (start, end), "compliant")
     n = len(decided)
@@ -257,8 +287,8 @@ def _compliant(pack: Pack, rule: Rule, decided: list[tuple[Item, str]], ctx: Con
         }
     else:
         f.message = {"zh": "期内无应核查事项（证据已提供）", "en": "Nothing fell due in the period (evidence supplied)"}
-    f.evidence, f.evidence_total = _evidence(e for i, _ in decided for e in i.evidence)
+    f.evidence, f.evidence_total = _evidence(e for d in decided for i in (d[0], *d[2]) for e in i.evidence)
     f.details = {"checked": n}
-    notes = sorted({x for i, _ in decided for x in i.notes})
+    notes = sorted({x for d in decided for x in d[0].notes})
     f.notes = notes[:10]
     return f

@@ -20,6 +20,7 @@ from engine.calendar.reckon import Reckoning
 from engine.errors import InputError
 from engine.rule import Rule, parse_rules
 from engine.yamlio import LineDict, load_yaml, locate, validation_errors
+from facts.model import FACT_TYPES
 
 ParamType = Literal["int", "decimal", "money", "date", "str", "bool", "list", "table"]
 
@@ -153,6 +154,7 @@ class Pack:
     rules: list[Rule]
     rule_files: dict[str, str] = field(default_factory=dict)  # rule id → file
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+    fact_types: dict[str, Any] = field(default_factory=lambda: dict(FACT_TYPES))  # name → Fact model
 
     @property
     def id(self) -> str:

@@ -4,8 +4,9 @@
   actions are drained here until the engine has none left.
 - Facts are identified by a 32-bit FNV-1a hash of their id: ids are checked
   for collisions before asserting and a colliding id gets a suffix.
-- `none` joins depend on assertion order: observations (the facts being
-  negated) are asserted before the expectations they are joined against.
+- `none` joins depend on assertion order: the fact types under an `absent`
+  pattern (and types joined to) are asserted before the types that refer to
+  them, in the order engine.patterns.assertion_order derives.
 - Exceptions inside actions are swallowed into the state: they are checked
   after the run and raised as EvaluationError.
 - Memory is freed only by deleting the state and the ruleset: done in
@@ -14,17 +15,17 @@
 
 from __future__ import annotations
 
-import copy
+import datetime as dt
 import itertools
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import durable_rules_engine as dre
 from durable.engine import Host, MessageNotHandledException, MessageObservedException
 
-from engine.compile import outcome_of, ruleset_definition
+from engine.patterns import CompiledRule, Match, Param, Pattern, Record, Ref, Test, runtime_value
 
 _FNV_OFFSET = 0x811C9DC5
 _FNV_PRIME = 16777619
@@ -58,16 +59,6 @@ def unique_ids(ids: Sequence[str]) -> list[str]:
     return out
 
 
-@dataclass(frozen=True)
-class Probe:
-    """One Item as durable_rules sees it."""
-
-    required: int
-    op: str
-    observed: int | None
-    rule: str = ""  # the pack rule it belongs to (matched by that rule's compiled rules)
-
-
 class _QuietHost(Host):
     """A Host without the background timer threads."""
 
@@ -75,86 +66,166 @@ class _QuietHost(Host):
         return None
 
 
-CHUNK = 10_000  # probes per ruleset: durable_rules slows super-linearly beyond this
+NAME = "durable_rules 2.0.28"
+CHUNK = 10_000  # records per ruleset: durable_rules slows super-linearly beyond this
+_EPOCH = dt.datetime(1970, 1, 1)
+_SENTINEL = "lvyue.sentinel"
+_EXACT_DIGITS = 15  # a double holds 15 significant decimal digits exactly
 
 
-def decide(
-    probes: Sequence[Probe],
+def encode(value: Any) -> Any:
+    """A field value as durable_rules compares it: dates as day numbers, money as doubles.
+
+    Doubles order decimals of up to 15 significant digits exactly; a longer
+    one is refused rather than compared approximately.
+    """
+    if value is None or isinstance(value, bool | str | int):
+        return value
+    if isinstance(value, dt.datetime):
+        return int((value.replace(tzinfo=None) - _EPOCH).total_seconds())
+    if isinstance(value, dt.date):
+        return value.toordinal()
+    if isinstance(value, dt.timedelta):
+        return int(value.total_seconds())
+    if isinstance(value, Decimal):
+        if len(value.normalize().as_tuple().digits) > _EXACT_DIGITS:
+            raise EvaluationError(f"{value} has more than {_EXACT_DIGITS} significant digits: cannot compare it exactly")
+        return float(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return [encode(v) for v in value]
+    return str(value)
+
+
+_RESERVED = {"id", "t", "i", "sid", "$s"}  # durable_rules' own keys, and ours (t: type, i: index)
+
+
+def engine_field(name: str) -> str:
+    """A domain field's name inside durable_rules: a field called `id` must not replace the fact id."""
+    return f"_{name}" if name in _RESERVED or name.startswith("_") else name
+
+
+def _operand(v: Any, alias: str, runtime: dict[str, Any]) -> Any:
+    if isinstance(v, Ref):
+        return {"$m" if v.alias == alias else v.alias: engine_field(v.field)}
+    if isinstance(v, Param):
+        return encode(v.value if v.value is not None else runtime_value(v.name, runtime))
+    return encode(v)
+
+
+_CMP = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
+
+
+def _test(t: Test, alias: str, runtime: dict[str, Any]) -> dict[str, Any]:
+    f = engine_field(t.field)
+    if t.op == "exists":
+        return {"$ex": {f: 1}}
+    if t.op == "absent":
+        return {"$nex": {f: 1}}
+    if t.op == "in":
+        options = [{f: _operand(v, alias, runtime)} for v in t.value]
+        return {"$or": options} if options else {"$and": [{"$ex": {f: 1}}, {"$nex": {f: 1}}]}
+    rhs = _operand(t.value, alias, runtime)
+    if t.op == "eq":
+        return {f: rhs}
+    if t.op == "ne":
+        return {"$or": [{"$nex": {f: 1}}, {"$neq": {f: rhs}}]}
+    if t.op == "has":
+        return {"$iany": {f: {"$i": rhs}}}
+    return {_CMP[t.op]: {f: rhs}}
+
+
+def _pattern(p: Pattern, runtime: dict[str, Any]) -> dict[str, Any]:
+    return {"$and": [{"t": p.type}, *(_test(t, p.alias, runtime) for t in p.tests)]}
+
+
+def ruleset(rule: CompiledRule, runtime: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The compiled rule as durable_rules JSON rules (one per outcome), without actions."""
+    out: dict[str, dict[str, Any]] = {}
+    for i, o in enumerate(rule.outcomes):
+        terms = [{p.alias: _pattern(p, runtime)} for p in o.all]
+        terms += [{f"{p.alias}$not": _pattern(p, runtime)} for p in o.absent]
+        out[f"{i}:{o.status}"] = {"all": terms}
+    return out
+
+
+def match(
+    rule: CompiledRule,
+    records: Sequence[Record],
+    runtime: dict[str, Any],
     *,
     order: Sequence[int] | None = None,
     names: Sequence[str] | None = None,
     chunk: int = CHUNK,
-    definition: dict[str, dict[str, Any]] | None = None,
-) -> list[str]:
-    """For each probe: 'met', 'unmet' or 'missing', as durable_rules decides it.
+) -> list[Match]:
+    """Every match durable_rules finds for the rule's outcomes over these records.
 
-    Probes are independent (each joins only its own key), so they are decided
-    in chunks, each in a fresh ruleset that is deleted afterwards. `order`
-    permutes the assertion order and `names` sets the fact ids (tests use them
-    to show the answer depends on neither).
+    A rule whose outcomes test one fact at a time (no joins, no absence) is
+    run in chunks, each in a fresh ruleset deleted afterwards. `order`
+    permutes assertion order within a type and `names` sets the fact ids
+    (tests use them to show the answer depends on neither).
     """
-    definition = definition or ruleset_definition()
-    if order is not None or names is not None or len(probes) <= chunk:
-        return _decide(probes, definition, order=order, names=names)
-    out: list[str] = []
-    for i in range(0, len(probes), chunk):
-        out.extend(_decide(probes[i : i + chunk], definition))
+    single = all(len(o.all) == 1 and not o.absent for o in rule.outcomes)
+    if not single or order is not None or names is not None or len(records) <= chunk:
+        return _match(rule, records, runtime, list(range(len(records))), order=order, names=names)
+    out: list[Match] = []
+    for i in range(0, len(records), chunk):
+        out.extend(_match(rule, records, runtime, list(range(i, min(i + chunk, len(records))))))
     return out
 
 
-def _decide(
-    probes: Sequence[Probe],
-    definition: dict[str, dict[str, Any]],
+def _match(
+    rule: CompiledRule,
+    records: Sequence[Record],
+    runtime: dict[str, Any],
+    subset: list[int],
     *,
     order: Sequence[int] | None = None,
     names: Sequence[str] | None = None,
-) -> list[str]:
-    if not probes:
+) -> list[Match]:
+    if not subset:
         return []
     name = f"lvyue_{next(_counter)}"
-    results: dict[str, str] = {}
+    found: list[Match] = []
     action_errors: list[str] = []
 
-    def action_for(rule_name: str):
-        outcome = outcome_of(rule_name)
+    def action_for(i: int):
+        aliases = [p.alias for p in rule.outcomes[i].all]
 
         def act(c: Any) -> None:
-            k = c.e["k"]
-            if k in results:
-                action_errors.append(f"item {k} decided twice ({results[k]}, {outcome})")
-            results[k] = outcome
+            found.append(Match(i, tuple(int(getattr(c, a)["i"]) for a in aliases)))
 
         return act
 
-    # durable_rules deletes "run" from the rules it is given: work on copies.
-    compiled = {}
-    for name, rule in definition.items():
-        compiled[name] = copy.copy(rule)
-        compiled[name]["run"] = action_for(name)
-    definition = compiled
+    definition = ruleset(rule, runtime)
+    for key, body in definition.items():
+        body["run"] = action_for(int(key.split(":", 1)[0]))
+    # A state whose facts matched no rule is half-made: deleting it segfaults. A sentinel
+    # fact that always matches makes the state whole before anything else is asserted.
+    definition[_SENTINEL] = {"all": [{"s": {"t": _SENTINEL}}], "run": lambda c: None}
     host = _QuietHost()
     host.register_rulesets({name: definition})
-    ruleset = host.get_ruleset(name)
+    rs = host.get_ruleset(name)
 
-    idx = list(order) if order is not None else list(range(len(probes)))
-    keys = [f"k{i}" for i in range(len(probes))]
-    stems = list(names) if names is not None else [f"o{i}" for i in range(len(probes))]
-    fact_ids = unique_ids(stems + [f"{s}/e" for s in stems])
-    o_ids, e_ids = fact_ids[: len(probes)], fact_ids[len(probes) :]
-    observations = [
-        {"id": o_ids[i], "t": "o", "k": keys[i], "v": probes[i].observed}
-        for i in idx
-        if probes[i].observed is not None
-    ]
-    expectations = [
-        {"id": e_ids[i], "t": "e", "r": probes[i].rule, "k": keys[i], "op": probes[i].op, "req": probes[i].required}
-        for i in idx
-    ]
+    wanted = rule.fields
+    stems = list(names) if names is not None else [f"{records[i].type}/{i}" for i in subset]
+    ids = unique_ids([_SENTINEL, *stems])[1:]
+    facts: dict[str, list[dict[str, Any]]] = {}
+    sequence = [subset[k] for k in order] if order is not None else subset
+    position = {i: k for k, i in enumerate(subset)}
+    for i in sequence:
+        r = records[i]
+        fact: dict[str, Any] = {"id": ids[position[i]], "t": r.type, "i": i}
+        for f in wanted.get(r.type, ()):
+            v = encode(r.fields.get(f))
+            if v is not None:
+                fact[engine_field(f)] = v
+        facts.setdefault(r.type, []).append(fact)
     try:
-        for batch in (observations, expectations):
-            if batch:
-                _assert(host, name, batch)
-        _drain(ruleset, action_errors)
+        _assert(host, name, [{"id": _SENTINEL, "t": _SENTINEL}])
+        for t in rule.types():
+            if facts.get(t):
+                _assert(host, name, facts[t])
+        _drain(rs, action_errors)
         state = host.get_state(name, "0")
         if state.get("exception"):
             raise EvaluationError(f"an action failed inside the rules engine: {state['exception']}")
@@ -164,11 +235,8 @@ def _decide(
         try:
             host.delete_state(name, "0")
         finally:
-            dre.delete_ruleset(ruleset._handle)
-    missing = [k for k in keys if k not in results]
-    if missing:
-        raise EvaluationError(f"{len(missing)} of {len(keys)} items got no decision (first: {missing[0]})")
-    return [results[k] for k in keys]
+            dre.delete_ruleset(rs._handle)
+    return sorted(set(found), key=lambda m: (m.records, m.outcome))
 
 
 def _assert(host: Host, name: str, facts: list[dict[str, Any]]) -> None:

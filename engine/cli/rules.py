@@ -78,23 +78,32 @@ def test(pack: Path = PackArg) -> None:
 
 @app.command()
 def schema(
-    part: str = typer.Option("all", "--part", help="all | contract | rules | scenarios (one file type, for an editor)."),
+    part: str = typer.Option("all", "--part", help="all | contract | rules | scenarios | facts (one file type, for an editor)."),
+    facts: bool = typer.Option(False, "--facts", help="Instead: every fact type and field, from the declarations."),
+    fmt: str = typer.Option("json", "--format", help="With --facts: json | md."),
+    pack: Path | None = typer.Option(None, "--pack", metavar="PACK", help="With --facts: add the pack's facts.yaml types."),
 ) -> None:
-    """JSON Schema of contract.yaml, rule files (every obligation kind's check) and scenario files."""
-    from engine.schema import schemas
+    """JSON Schema of contract.yaml, rule files (every obligation kind's check), scenario files and facts.yaml; or, with --facts, the fact types."""
+    from engine.schema import fact_types, schemas
 
+    if facts:
+        typer.echo(fact_types(pack, fmt), nl=False)
+        return
     docs = schemas()
     if part not in (*docs, "all"):
-        raise InputError(f"expected all, contract, rules or scenarios, got {part!r}", field="--part")
+        raise InputError(f"expected all, contract, rules, scenarios or facts, got {part!r}", field="--part")
     typer.echo(json.dumps(docs if part == "all" else docs[part], ensure_ascii=False, indent=2, sort_keys=True))
 
 
 @app.command("compile")
-def compile_(pack: Path = PackArg) -> None:
-    """The pack as durable_rules rules (JSON): what the rules engine is given to evaluate."""
-    from engine.compile import compile_pack
+def compile_(
+    pack: Path = PackArg,
+    engine_json: bool = typer.Option(False, "--engine", help="add the durable_rules JSON rules each one registers"),
+) -> None:
+    """Each rule as the engine evaluates it: fact types, fields, patterns, parameters, outcomes."""
+    from engine.compile import explain_pack
 
-    typer.echo(json.dumps(compile_pack(load_pack(pack)), ensure_ascii=False, indent=2, sort_keys=True))
+    typer.echo(json.dumps(explain_pack(load_pack(pack), engine_json), ensure_ascii=False, indent=2))
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""The library of obligation kinds: each turns a rule and facts into Items."""
+"""The library of templates (obligation kinds): each derives Items and compiles outcomes."""
 
 from __future__ import annotations
 

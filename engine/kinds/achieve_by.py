@@ -1,6 +1,8 @@
 """`achieve_by`: a state reached by a deadline within the term.
 
-Examples: 四（四）3 — MLPS level-3 filing within the term; 四（四）4 — a
+Derived: one `<facts>.achieved` fact with the deadline, the day the state
+was reached (first passing fact, or the day the sum was covered) and the
+days late. Examples: 四（四）3 — MLPS level-3 filing within the term; 四（四）4 — a
 passed commercial cryptography assessment within the term; 三.2 — the
 overdue 9-month sum settled within 3 months of signing.
 """
@@ -14,8 +16,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, StrictInt
 
 from engine.billing import settled_on
-from engine.calendar import civil_period
-from engine.kinds.base import Context, Item, Kind, SpecBase, field_date, iso, matches
+from engine.calendar import civil_period, late_days
+from engine.kinds.base import Context, Item, Kind, SpecBase, due_outcomes, field_date, iso, matches
 from engine.kinds.latefee import LateFee, apply_late_fee
 from engine.kinds.periodic import Passed
 
@@ -46,6 +48,9 @@ class AchieveBy(Kind):
     Spec = AchieveBySpec
     variables = {"deadline", "achieved_on", "total", "target", "late_days", "penalty"}
     summary = "a state reached by a deadline"
+
+    def outcomes(self, rule, spec: AchieveBySpec, types):
+        return due_outcomes("target", f"{spec.facts}.achieved", (), "achieved_on", "due_on", pending=spec.pending)
 
     def deadline(self, spec: AchieveBySpec, ctx: Context):
         if spec.by.term_end:
@@ -81,7 +86,6 @@ class AchieveBy(Kind):
             "late_days": 0,
             "penalty": "0.00",
         }
-        pending = spec.pending if ctx.as_of <= due_day else "breach"
         # While the state is due and not reached, the period is the span it was missing
         # (as for `maintain`), so a follow-up audit can tell when it was put right.
         if (achieved or ctx.as_of) > due_day:
@@ -94,10 +98,12 @@ class AchieveBy(Kind):
         item = Item(
             key="term",
             subject=rule.title,
-            required=due_day.toordinal(),
-            op="le",
-            observed=achieved.toordinal() if achieved else None,
-            missing=pending,  # type: ignore[arg-type]
+            type=f"{spec.facts}.achieved",
+            fields={
+                "due_on": due_day,
+                "achieved_on": achieved,
+                "late_days": late_days(due_day, achieved).value if achieved else None,
+            },
             evidence=facts,
             period=span,
             values=values,

@@ -1,9 +1,10 @@
 """`advance_notice`: an event needs notice at least N working / natural days before it.
 
 Example: 四（三）6 — maintenance, cut-over and upgrades are notified 7
-working days ahead. The days are counted strictly between notice and event
-(the pack's `reading` can count the event day in); a breach that only the
-strict reading makes is flagged as such.
+working days ahead. Derived on each event: the days strictly between notice
+and event under the pack's reading (`notice_days`) and under the other
+reading (`other_reading_days`); the engine compares both with N, so a
+breach that only the strict reading makes is flagged as such.
 """
 
 from __future__ import annotations
@@ -13,7 +14,23 @@ from typing import Literal
 from pydantic import StrictInt, model_validator
 
 from engine.calendar import natural_days_between, notice_by, working_days_between
-from engine.kinds.base import ONE_DAY, Context, Item, Kind, SpecBase, field_date, iso
+from engine.kinds.base import (
+    ONE_DAY,
+    Context,
+    Item,
+    Kind,
+    Refs,
+    SpecBase,
+    alias_of,
+    fact_fields,
+    field_date,
+    iso,
+    scope_tests,
+    single,
+)
+from engine.patterns import Outcome, Test
+
+STRICT_ONLY = "仅按严格读法（通知日与事件日均不计入）构成违约；若将事件当日计入则不构成违约"
 
 
 class AdvanceNoticeSpec(SpecBase):
@@ -36,15 +53,35 @@ class AdvanceNotice(Kind):
     Spec = AdvanceNoticeSpec
     variables = {"event_date", "notice_date", "between", "required", "latest_notice", "unit"}
     summary = "an event needs notice N working/natural days before"
-    ops = ("ge",)
+
+    def outcomes(self, rule, spec: AdvanceNoticeSpec, types) -> tuple[Outcome, ...]:
+        refs = Refs(rule)
+        unit = "natural_days" if spec.natural_days is not None else "working_days"
+        n = refs(unit, spec.natural_days if spec.natural_days is not None else spec.working_days)
+        a = alias_of(spec.facts)
+        scope = scope_tests(spec, refs, types)
+        p = lambda *t: single(a, spec.facts, scope, t)  # noqa: E731
+        short = Test("notice_days", "lt", n)
+        return (
+            Outcome("compliant", p(Test("notice_days", "ge", n))),
+            Outcome("breach", p(short, Test("other_reading_days", "lt", n))),
+            Outcome("breach", p(short, Test("other_reading_days", "ge", n)), note=STRICT_ONLY, flag="reading_sensitive"),
+            Outcome("breach", p(Test("notice_days", "absent"))),
+        )
 
     def expand(self, rule, spec: AdvanceNoticeSpec, ctx: Context) -> list[Item]:
         natural = spec.natural_days is not None
         n = spec.natural_days if natural else spec.working_days
         assert n is not None
         start, _ = ctx.window()
+
+        def between(a, b):
+            if natural:
+                return natural_days_between(a, b)
+            return working_days_between(ctx.calendar, a, b).value
+
         items = []
-        for f in ctx.select(spec.facts, spec.where, spec.where_not):
+        for f in ctx.select(spec.facts):
             event = field_date(f, spec.event_date)
             notice = ctx.known(field_date(f, spec.notice_date))
             if event is None or not (start <= event <= ctx.period[1]):
@@ -52,38 +89,27 @@ class AdvanceNotice(Kind):
             latest = notice_by(ctx.calendar, event, n, natural=natural, reading=spec.reading)
             if notice is None and latest.value >= ctx.as_of and event > ctx.as_of:
                 continue  # still time to notify
-
-            def between(a, b):
-                if natural:
-                    return natural_days_between(a, b)
-                return working_days_between(ctx.calendar, a, b).value
-
-            observed = None
-            other_met = None
+            days = other = None
             if notice is not None:
                 strict = between(notice, event)
                 lenient = between(notice, event + ONE_DAY)
-                observed = lenient if spec.reading == "lenient" else strict
-                other = strict if spec.reading == "lenient" else lenient
-                other_met = other >= n
+                days, other = (lenient, strict) if spec.reading == "lenient" else (strict, lenient)
             items.append(
                 Item(
                     key=f.id,
                     subject=f.id,
-                    required=n,
-                    op="ge",
-                    observed=observed,
+                    type=spec.facts,
+                    fields={**fact_fields(f), "notice_days": days, "other_reading_days": other},
                     evidence=[f],
                     period=(event, event),
                     values={
                         "event_date": iso(event),
                         "notice_date": iso(notice),
-                        "between": observed if observed is not None else "—",
+                        "between": days if days is not None else "—",
                         "required": n,
                         "latest_notice": iso(latest.value),
                         "unit": "自然日" if natural else "工作日",
                     },
-                    other_reading_met=other_met,
                     deadline=latest,
                 )
             )

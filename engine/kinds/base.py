@@ -1,10 +1,12 @@
-"""What every obligation kind shares: the evaluation context and the Item.
+"""What every obligation kind (template) shares: the evaluation context and the Item.
 
-An obligation kind turns a rule plus facts into Items. Each Item is one
-expectation (a number it requires and how to compare) and what the evidence
-shows for it (the observed number, or None when nothing was found). Python
-does the calendar work here; the durable_rules ruleset (engine/compile.py)
-then decides, for every Item, met / not met / missing.
+A template has two halves. `expand` derives: it turns the rule's facts into
+Items, each a domain fact (the evidence fact, or an aggregate such as "core
+engineers on 2026-09-03") with derived attributes computed by the calendar
+and money vocabulary (working days between, deadline, late days, counts).
+`outcomes` compiles: patterns over those facts' fields (the rule's `where`,
+thresholds against `$parameters`, absence) and the status each match gives.
+The rules engine then decides; nothing here compares a value to its bound.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from engine.patterns import Outcome, Param, Pattern, Record, Test
 from facts.model import Fact
 
 if TYPE_CHECKING:
@@ -24,8 +27,6 @@ if TYPE_CHECKING:
     from engine.pack import Pack
     from engine.rule import Rule
 
-Op = Literal["ge", "le", "eq"]
-MissingStatus = Literal["breach", "at_risk", "manual", "no_evidence"]
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -41,21 +42,98 @@ class SpecBase(BaseModel):
 
 @dataclass
 class Item:
+    """One domain fact the engine matches (`type`, `fields`), and what a finding about it shows."""
+
     key: str
     subject: str
-    required: int
-    op: Op
-    observed: int | None
-    missing: MissingStatus = "breach"
+    type: str
+    fields: dict[str, Any]
     day: dt.date | None = None  # consecutive days of one subject merge into one finding
     period: tuple[dt.date, dt.date] | None = None
     evidence: list[Fact] = field(default_factory=list)
-    values: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)  # message placeholders
     amounts: dict[str, Decimal] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    # Status the other reading of a notice period gives when a breach turns on it.
-    other_reading_met: bool | None = None
     deadline: Any = None  # a Reckoning the kind computed itself (e.g. notice deadline)
+    rank: Any = None  # in a run of days, the item with the lowest rank is quoted
+
+    def record(self) -> Record:
+        return Record(self.type, self.fields)
+
+
+def fact_fields(f: Fact) -> dict[str, Any]:
+    """A fact's own field values (Python types), as the engine's patterns read them."""
+    return {name: getattr(f, name) for name in type(f).model_fields if name != "provenance"}
+
+
+class Refs:
+    """The rule's values as patterns quote them: `$name` where the rule wrote a parameter."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.raw = rule.check
+
+    def __call__(self, path: str, value: Any) -> Any:
+        node: Any = self.raw
+        for part in path.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, str) and node.startswith("$") and len(node) > 1:
+            return Param(node[1:], value)
+        return value
+
+
+def scope_tests(spec: SpecBase, refs: Refs, types: dict[str, type[Fact]]) -> tuple[Test, ...]:
+    """`where` and `where_not` as field tests on the rule's own facts."""
+    model = types.get(spec.facts)
+    tests: list[Test] = []
+    for part, positive in (("where", True), ("where_not", False)):
+        for name, want in getattr(spec, part).items():
+            is_list = model is not None and _is_list(model, name)
+            wants = want if isinstance(want, list) else [want]
+            quoted = refs(f"{part}.{name}", want)
+            if is_list and (isinstance(want, list) or not positive):
+                raise ValueError(f"{part}.{name}: a list field can only be tested for one value in `where`")
+            if positive:
+                if is_list:
+                    tests.append(Test(name, "has", quoted))
+                elif isinstance(want, list):
+                    tests.append(Test(name, "in", list(wants)))
+                else:
+                    tests.append(Test(name, "eq", quoted))
+            else:
+                tests.extend(Test(name, "ne", w) for w in wants)
+    return tuple(tests)
+
+
+def _is_list(model: type[Fact], name: str) -> bool:
+    f = model.model_fields.get(name)
+    return f is not None and "list" in str(f.annotation)
+
+
+def single(alias: str, type_: str, *groups: tuple[Test, ...]) -> tuple[Pattern, ...]:
+    return (Pattern(alias, type_, tuple(t for g in groups for t in g)),)
+
+
+def alias_of(type_: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in type_)
+
+
+def due_outcomes(
+    alias: str,
+    type_: str,
+    scope: tuple[Test, ...],
+    done: str,
+    due: str,
+    late: str = "late_days",
+    pending: str = "at_risk",
+) -> tuple[Outcome, ...]:
+    """Done on time / done late / not done and overdue / not done, not yet due."""
+    p = lambda *t: single(alias, type_, scope, t)  # noqa: E731
+    return (
+        Outcome("compliant", p(Test(late, "le", 0))),
+        Outcome("breach", p(Test(late, "gt", 0))),
+        Outcome("breach", p(Test(done, "absent"), Test(due, "lt", Param("as_of")))),
+        Outcome(pending, p(Test(done, "absent"), Test(due, "ge", Param("as_of")))),
+    )
 
 
 @dataclass
@@ -80,9 +158,12 @@ class Context:
         return self.pack.contract.signed_on
 
     def dated(self, spec: SpecBase, date_field: str) -> Iterator[tuple[Fact, dt.date]]:
-        """The rule's facts whose date falls in the window under check, with that date."""
+        """The rule's facts whose date falls in the window under check, with that date.
+
+        `where` is not applied here: it is part of the rule's patterns.
+        """
         start, end = self.window()
-        for f in self.select(spec.facts, spec.where, spec.where_not):
+        for f in self.select(spec.facts):
             d = field_date(f, date_field)
             if d is not None and start <= d <= end:
                 yield f, d
@@ -138,18 +219,21 @@ def iso(d: dt.date | None) -> str:
 
 
 class Kind:
-    """An obligation kind: a Spec model, message variables, and expand()."""
+    """A template: a Spec model, message variables, expand() (derive) and outcomes() (patterns)."""
 
     name: ClassVar[str]
     Spec: ClassVar[type[SpecBase]]
     variables: ClassVar[set[str]] = set()
     summary: ClassVar[str] = ""
-    ops: ClassVar[tuple[Op, ...]] = ("le",)  # the comparisons its Items make
+    checkable: ClassVar[bool] = True  # False: a checklist item, nothing to compile
 
     def requires(self, spec: Any) -> set[str]:
         return {spec.facts}
 
     def expand(self, rule: Rule, spec: Any, ctx: Context) -> list[Item]:
+        raise NotImplementedError
+
+    def outcomes(self, rule: Rule, spec: Any, types: dict[str, type[Fact]]) -> tuple[Outcome, ...]:
         raise NotImplementedError
 
 

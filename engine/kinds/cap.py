@@ -1,7 +1,8 @@
 """`cap`: money within a limit per contract year.
 
 Example: 三.1.1 — the annual service fee budget must not exceed 10.7M CNY.
-Amounts are compared in fen (integers), so nothing is lost to floats.
+Derived: one `<facts>.per_<per>` fact per period with the total (Decimal);
+the engine compares it with the cap.
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from engine.kinds.base import Context, Item, Kind, SpecBase, field_date
+from engine.kinds.base import Context, Item, Kind, Refs, SpecBase, field_date, single
 from engine.kinds.periods import Every, periods
+from engine.patterns import Outcome, Test
 
 FEN = Decimal("0.01")
 
@@ -23,8 +25,9 @@ class CapSpec(SpecBase):
     at_most: Decimal
 
 
-def fen(amount: Decimal) -> int:
-    return int((amount / FEN).to_integral_value())
+def to_fen(amount: Decimal) -> Decimal:
+    """Money as compared: rounded to the fen (banker's rounding, as before)."""
+    return amount.quantize(FEN)
 
 
 class Cap(Kind):
@@ -32,6 +35,13 @@ class Cap(Kind):
     Spec = CapSpec
     variables = {"total", "cap", "headroom", "period_label"}
     summary = "money within a limit"
+
+    def outcomes(self, rule, spec: CapSpec, types):
+        t, cap = f"{spec.facts}.per_{spec.per}", Refs(rule)("at_most", spec.at_most)
+        return (
+            Outcome("compliant", single("period", t, (Test("total", "le", cap),))),
+            Outcome("breach", single("period", t, (Test("total", "gt", cap),))),
+        )
 
     def expand(self, rule, spec: CapSpec, ctx: Context) -> list[Item]:
         facts = ctx.select(spec.facts, spec.where, spec.where_not)
@@ -44,9 +54,8 @@ class Cap(Kind):
                 Item(
                     key=p.label,
                     subject=p.label,
-                    required=fen(spec.at_most),
-                    op="le",
-                    observed=fen(total),
+                    type=f"{spec.facts}.per_{spec.per}",
+                    fields={"period": p.label, "total": to_fen(total)},
                     evidence=mine,
                     period=(p.start, p.end),
                     values={

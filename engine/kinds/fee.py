@@ -1,5 +1,7 @@
 """`fee`: an invoice does not exceed usage × unit price (with the mid-month rule).
 
+Derived on each invoice: `computed` (the bill from usage and the
+catalogue) and `excess` (invoiced − computed); the engine flags excess > 0.
 Example: 三.1 / 三.1.1 — basic fee = usage × unit price; a resource deployed
 before the 15th counts for the whole month, after the 15th not at all.
 """
@@ -12,9 +14,20 @@ from typing import Literal
 from pydantic import StrictBool, StrictInt
 
 from engine.billing import BillingRule, bill, total
-from engine.kinds.base import Context, Item, Kind, SpecBase
-from engine.kinds.cap import fen
+from engine.kinds.base import (
+    Context,
+    Item,
+    Kind,
+    Refs,
+    SpecBase,
+    alias_of,
+    fact_fields,
+    scope_tests,
+    single,
+)
+from engine.kinds.cap import to_fen
 from engine.kinds.periods import months_of
+from engine.patterns import Outcome, Test
 
 
 class FeeSpec(SpecBase):
@@ -33,6 +46,14 @@ class Fee(Kind):
     variables = {"invoiced", "computed", "excess", "months"}
     summary = "an invoice does not exceed usage × unit price"
 
+    def outcomes(self, rule, spec: FeeSpec, types):
+        a = alias_of(spec.facts)
+        p = lambda *t: single(a, spec.facts, scope_tests(spec, Refs(rule), types), t)  # noqa: E731
+        return (
+            Outcome("compliant", p(Test("excess", "le", 0))),
+            Outcome("breach", p(Test("excess", "gt", 0))),
+        )
+
     def requires(self, spec: FeeSpec) -> set[str]:
         return {spec.facts, spec.usage, spec.catalogue}
 
@@ -42,7 +63,7 @@ class Fee(Kind):
         brule = BillingRule(spec.cutoff_day, spec.cutoff_day_bills_full_month)
         start, end = ctx.window()
         items = []
-        for inv in ctx.select(spec.facts, spec.where, spec.where_not):
+        for inv in ctx.select(spec.facts):
             if not (start <= inv.issued_on <= end):  # type: ignore[attr-defined]
                 continue
             months = months_of(str(getattr(inv, spec.period_field)))
@@ -53,9 +74,8 @@ class Fee(Kind):
                 Item(
                     key=inv.id,
                     subject=inv.id,
-                    required=fen(computed),
-                    op="le",
-                    observed=fen(invoiced),
+                    type=spec.facts,
+                    fields={**fact_fields(inv), "computed": computed, "excess": to_fen(invoiced) - to_fen(computed)},
                     evidence=[inv],
                     values={
                         "invoiced": f"{invoiced:,.2f}",
@@ -63,7 +83,7 @@ class Fee(Kind):
                         "excess": f"{invoiced - computed:,.2f}",
                         "months": "、".join(months),
                     },
-                    amounts={"invoiced": invoiced, "computed": computed, "excess": invoiced - computed},
+                    amounts={"invoiced": invoiced, "computed": computed, "excess": to_fen(invoiced) - to_fen(computed)},
                     notes=problems,
                 )
             )

@@ -1,7 +1,9 @@
 """`maintain`: a quantity holds on every day of the period.
 
 Example: 四（三）2 — a local core team of at least 10, with cloud, network,
-storage and security engineers, every day.
+storage and security engineers, every day. Derived: one `<facts>.per_day`
+fact per day (and group) counting the facts the rule's `where` selects that
+are active that day; the engine compares the count with the bound.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from typing import Any, Literal
 
 from pydantic import StrictInt
 
-from engine.kinds.base import Context, Item, Kind, SpecBase, field_date
+from engine.kinds.base import Context, Item, Kind, Refs, SpecBase, field_date, single
+from engine.patterns import Outcome, Test
 
 
 class MaintainSpec(SpecBase):
@@ -35,7 +38,9 @@ class Maintain(Kind):
     Spec = MaintainSpec
     variables = {"count", "required", "group"}
     summary = "a quantity holds every day of the period"
-    ops = ("ge",)
+
+    def outcomes(self, rule, spec: MaintainSpec, types) -> tuple[Outcome, ...]:
+        return count_outcomes(per_day(spec.facts), Refs(rule)("at_least", spec.at_least))
 
     def expand(self, rule, spec: MaintainSpec, ctx: Context) -> list[Item]:
         facts = ctx.select(spec.facts, spec.where, spec.where_not)
@@ -55,12 +60,25 @@ class Maintain(Kind):
                     Item(
                         key=f"{g}|{d.isoformat()}",
                         subject=label,
-                        required=spec.at_least,
-                        op="ge",
-                        observed=len(have) or None,
+                        type=per_day(spec.facts),
+                        fields={"day": d, "group": g or None, "count": len(have)},
+                        rank=len(have),
                         day=d,
                         evidence=have,
                         values={"count": len(have), "required": spec.at_least, "group": label},
                     )
                 )
         return items
+
+
+def per_day(fact_type: str) -> str:
+    """The derived type counting a fact type per day."""
+    return f"{fact_type}.per_day"
+
+
+def count_outcomes(type_: str, at_least: object) -> tuple[Outcome, ...]:
+    """Enough on the day, or not."""
+    return (
+        Outcome("compliant", single("day", type_, (Test("count", "ge", at_least),))),
+        Outcome("breach", single("day", type_, (Test("count", "lt", at_least),))),
+    )

@@ -24,10 +24,13 @@ class Manual(Kind):
     Spec = ManualSpec  # type: ignore[assignment]
     variables = {"how"}
     summary = "a checklist item for the auditor"
-    ops = ()
+    checkable = False
 
     def requires(self, spec: ManualSpec) -> set[str]:
         return set()
 
     def expand(self, rule, spec: ManualSpec, ctx: Context) -> list[Item]:
         return []
+
+    def outcomes(self, rule, spec, types):
+        return ()

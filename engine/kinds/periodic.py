@@ -1,5 +1,7 @@
 """`periodic`: an artefact for every period (a report each month, a drill each year).
 
+Derived: one `<facts>.per_<every>` fact per period with its due date, the
+first qualifying delivery and the days late; the engine judges each.
 Examples: 三.1.1 — a monthly resource usage confirmation report; 四（一）3 —
 periodic operation reports; 四（三）1 — drills every year; 四（四）3 — a
 security assessment every year; 五 — a performance review every half year.
@@ -12,8 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, StrictInt
 
-from engine.calendar import deadline_after
-from engine.kinds.base import Context, Item, Kind, SpecBase, field_date, iso, matches
+from engine.calendar import deadline_after, late_days
+from engine.kinds.base import Context, Item, Kind, SpecBase, due_outcomes, field_date, iso, matches
 from engine.kinds.periods import Every, Period, periods
 
 
@@ -50,6 +52,9 @@ class Periodic(Kind):
     variables = {"period_label", "due_date", "delivered_on"}
     summary = "an artefact for every period"
 
+    def outcomes(self, rule, spec: PeriodicSpec, types):
+        return due_outcomes("period", f"{spec.facts}.per_{spec.every}", (), "delivered_on", "due_on")
+
     def _belongs(self, spec: PeriodicSpec, f: Any, p: Period) -> bool:
         if spec.period_field:
             return str(getattr(f, spec.period_field, "")) == p.label
@@ -79,10 +84,13 @@ class Periodic(Kind):
                 Item(
                     key=p.label,
                     subject=p.label,
-                    required=due_day.toordinal(),
-                    op="le",
-                    observed=first.toordinal() if first else None,
-                    missing="at_risk" if ctx.as_of <= due_day else "breach",
+                    type=f"{spec.facts}.per_{spec.every}",
+                    fields={
+                        "period": p.label,
+                        "due_on": due_day,
+                        "delivered_on": first,
+                        "late_days": late_days(due_day, first).value if first else None,
+                    },
                     evidence=mine,
                     period=(p.start, p.end),
                     values={"period_label": p.label, "due_date": iso(due_day), "delivered_on": iso(first)},

@@ -1,14 +1,28 @@
 """`precedes`: one date must come on or before another (consent before a change).
 
 Example: 四（三）2 — replacing on-site staff needs Party A's consent before
-the replacement takes effect.
+the replacement takes effect. The engine compares the two fields of the
+same fact; a missing first date is a breach.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from engine.kinds.base import Context, Item, Kind, SpecBase, field_date, iso
+from engine.kinds.base import (
+    Context,
+    Item,
+    Kind,
+    Refs,
+    SpecBase,
+    alias_of,
+    fact_fields,
+    field_date,
+    iso,
+    scope_tests,
+    single,
+)
+from engine.patterns import Outcome, Ref, Test
 
 
 class PrecedesSpec(SpecBase):
@@ -23,6 +37,16 @@ class Precedes(Kind):
     variables = {"first_date", "then_date"}
     summary = "one date must come on or before another"
 
+    def outcomes(self, rule, spec: PrecedesSpec, types) -> tuple[Outcome, ...]:
+        a = alias_of(spec.facts)
+        p = lambda *t: single(a, spec.facts, scope_tests(spec, Refs(rule), types), t)  # noqa: E731
+        then = Ref(a, spec.then)
+        return (
+            Outcome("compliant", p(Test(spec.first, "le", then))),
+            Outcome("breach", p(Test(spec.first, "gt", then))),
+            Outcome("breach", p(Test(spec.first, "absent"))),
+        )
+
     def expand(self, rule, spec: PrecedesSpec, ctx: Context) -> list[Item]:
         items = []
         for f, then in ctx.dated(spec, spec.then):
@@ -31,9 +55,8 @@ class Precedes(Kind):
                 Item(
                     key=f.id,
                     subject=f.id,
-                    required=then.toordinal(),
-                    op="le",
-                    observed=first.toordinal() if first else None,
+                    type=spec.facts,
+                    fields={**fact_fields(f), spec.first: first},
                     evidence=[f],
                     period=(then, then),
                     values={"first_date": iso(first), "then_date": iso(then)},

@@ -10,7 +10,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, StrictInt
 
-from engine.kinds.base import Context, Item, Kind, SpecBase
+from engine.kinds.base import Context, Item, Kind, Refs, SpecBase
+from engine.kinds.maintain import count_outcomes, per_day
+from engine.patterns import Outcome
 
 
 class Roster(BaseModel):
@@ -32,7 +34,9 @@ class Presence(Kind):
     Spec = PresenceSpec
     variables = {"count", "required"}
     summary = "something happens on every working day"
-    ops = ("ge",)
+
+    def outcomes(self, rule, spec: PresenceSpec, types) -> tuple[Outcome, ...]:
+        return count_outcomes(per_day(spec.facts), Refs(rule)("at_least", spec.at_least))
 
     def requires(self, spec: PresenceSpec) -> set[str]:
         return {spec.facts} | ({spec.roster.facts} if spec.roster else set())
@@ -54,9 +58,9 @@ class Presence(Kind):
                 Item(
                     key=d.isoformat(),
                     subject=rule.title,
-                    required=spec.at_least,
-                    op="ge",
-                    observed=len(people) or None,
+                    type=per_day(spec.facts),
+                    fields={"day": d, "count": len(people)},
+                    rank=len(people),
                     day=d,
                     evidence=have,
                     values={"count": len(people), "required": spec.at_least},

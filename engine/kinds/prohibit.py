@@ -1,14 +1,27 @@
 """`prohibit`: every matching event is a breach (an incident the supplier caused).
 
 Example: 四（四）7 — security incidents caused by the supplier's own service
-(compensation and a fee deduction by severity).
+(compensation and a fee deduction by severity). The rule's `where` is the
+whole pattern: any fact it matches is a breach.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from engine.kinds.base import Context, Item, Kind, SpecBase, iso
+from engine.kinds.base import (
+    Context,
+    Item,
+    Kind,
+    Refs,
+    SpecBase,
+    alias_of,
+    fact_fields,
+    iso,
+    scope_tests,
+    single,
+)
+from engine.patterns import Outcome
 
 
 class ProhibitSpec(SpecBase):
@@ -23,6 +36,9 @@ class Prohibit(Kind):
     variables = {"date", "description"}
     summary = "every matching event is a breach"
 
+    def outcomes(self, rule, spec: ProhibitSpec, types) -> tuple[Outcome, ...]:
+        return (Outcome("breach", single(alias_of(spec.facts), spec.facts, scope_tests(spec, Refs(rule), types))),)
+
     def expand(self, rule, spec: ProhibitSpec, ctx: Context) -> list[Item]:
         items = []
         for f, d in ctx.dated(spec, spec.date_field):
@@ -30,9 +46,8 @@ class Prohibit(Kind):
                 Item(
                     key=f.id,
                     subject=f.id,
-                    required=0,
-                    op="le",
-                    observed=1,
+                    type=spec.facts,
+                    fields=fact_fields(f),
                     evidence=[f],
                     period=(d, d),
                     values={

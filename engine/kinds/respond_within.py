@@ -1,5 +1,8 @@
 """`respond_within`: after a trigger, an action within N working days (or by a set date).
 
+Derived on each trigger fact: `deadline`, `responded_on` (its own field, or
+the day joined responses first cover the amount), `late_days`. The engine
+matches on time / late / not done and overdue / not done, not yet due.
 Examples: 四（二）2 — resources delivered within 3 working days of a formal
 request; 五 — rectification within 5 working days of an acceptance failure;
 三.2 — payment within 60 working days of the invoice, with the late-payment
@@ -15,9 +18,23 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, StrictInt, model_validator
 
 from engine.billing import settled_on
-from engine.calendar import deadline_after
-from engine.kinds.base import Context, Item, Kind, SpecBase, field_date, iso, matches
+from engine.calendar import deadline_after, late_days
+from engine.kinds.base import (
+    Context,
+    Item,
+    Kind,
+    Refs,
+    SpecBase,
+    alias_of,
+    due_outcomes,
+    fact_fields,
+    field_date,
+    iso,
+    matches,
+    scope_tests,
+)
 from engine.kinds.latefee import LateFee, apply_late_fee
+from engine.patterns import Outcome
 from facts.model import Fact
 
 
@@ -100,10 +117,14 @@ class RespondWithin(Kind):
             return settled_on(ctx.known_only(paid), need)[0], found
         return field_date(found[0], j.date), found
 
+    def outcomes(self, rule, spec: RespondWithinSpec, types) -> tuple[Outcome, ...]:
+        scope = scope_tests(spec, Refs(rule), types)
+        return due_outcomes(alias_of(spec.facts), spec.facts, scope, "responded_on", "due_on")
+
     def expand(self, rule, spec: RespondWithinSpec, ctx: Context) -> list[Item]:
         start, _ = ctx.window()
         items = []
-        for f in ctx.select(spec.facts, spec.where, spec.where_not):
+        for f in ctx.select(spec.facts):
             trigger = field_date(f, spec.trigger_date)
             if trigger is None or trigger > ctx.as_of:
                 continue
@@ -140,13 +161,12 @@ class RespondWithin(Kind):
                 "late_days": 0,
                 "penalty": "0.00",
             }
+            late = late_days(due_day, response).value if response else None
             item = Item(
                 key=f.id,
                 subject=f.id,
-                required=due_day.toordinal(),
-                op="le",
-                observed=response.toordinal() if response else None,
-                missing="at_risk" if pending else "breach",
+                type=spec.facts,
+                fields={**fact_fields(f), "due_on": due_day, "responded_on": response, "late_days": late},
                 evidence=[f, *joined],
                 period=(trigger, due_day),
                 values=values,
@@ -159,3 +179,4 @@ class RespondWithin(Kind):
                 )
             items.append(item)
         return items
+

@@ -104,7 +104,7 @@ def test_advance_notice_exactly_seven_working_days_passes_six_fails(tmp_path: Pa
     late = run(pack, {"maintenance": [maintenance("M1", D(2026, 10, 12), D(2026, 9, 24))]}, D(2026, 10, 30))
     f = only(late, "K-NOTICE")
     assert (f.status, f.subject) == ("breach", "M1")
-    assert f.details["observed"] == 6 and f.details["required"] == 7
+    assert f.details["between"] == 6 and f.details["required"] == 7
     assert f.details["latest_notice"] == "2026-09-23"
     # Counting the event day in (the lenient reading) gives 7: the finding says so.
     assert f.details.get("reading_sensitive") is True
@@ -143,7 +143,7 @@ def test_advance_notice_in_natural_days_one_week(tmp_path: Path) -> None:
     assert only(ok, "K-REPLACE").status == "compliant"
     bad = run(pack, {"staff_change": [StaffChange(id="C1", notified_on=D(2026, 8, 3), **change)]}, D(2026, 8, 31))
     f = only(bad, "K-REPLACE")
-    assert f.status == "breach" and f.details["observed"] == 6
+    assert f.status == "breach" and f.details["between"] == 6
 
 
 # --- precedes ----------------------------------------------------------------------
@@ -297,7 +297,7 @@ def test_maintain_nine_engineers_for_three_days_is_one_finding(tmp_path: Path) -
     assert f.status == "breach"
     assert f.period == (D(2026, 8, 8), D(2026, 8, 10))
     assert f.details["days"] == ["2026-08-08", "2026-08-09", "2026-08-10"]
-    assert f.details["observed"] == 9
+    assert f.details["count"] == 9
     assert f.message["zh"] == "2026-08-08至2026-08-10共3日核心成员仅9人（应不少于10人）"
     # team() cycles cloud, network, storage, security: S03 is security and S07 still is,
     # so every category stays covered.

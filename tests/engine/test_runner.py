@@ -1,11 +1,12 @@
-"""Acceptance tests of the durable_rules wrapper (engine/runner.py) and the evaluator.
+"""Acceptance tests of the durable_rules adapter (engine/runner.py) and the evaluator.
 
-Each test states one property issue 3 demands of the evaluator: every action
-runs before `decide` returns, no fact is lost to durable_rules' 32-bit id hash,
-`none` joins do not depend on assertion order, evaluations are isolated, an
-exception inside an action surfaces, memory is freed, and unused or duplicate
-facts are harmless. Expected outcomes are always computed here, independently
-of the engine.
+Each test states one property the adapter must hold now that durable_rules
+matches domain facts: every action runs before `match` returns, no fact is
+lost to durable_rules' 32-bit id hash, `absent` (none) joins do not depend
+on assertion order, evaluations are isolated, an exception inside an action
+surfaces, memory is freed, unused or duplicate facts are harmless, and a
+state whose facts match nothing is deleted safely. Expected outcomes are
+always computed here, in plain Python, independently of both evaluators.
 """
 
 from __future__ import annotations
@@ -23,32 +24,61 @@ from durable.engine import Host, MessageNotHandledException, MessageObservedExce
 from packkit import write_pack
 
 import engine.runner as runner
-from engine.compile import outcome_of, ruleset_definition
+from engine import reference
 from engine.evaluate import evaluate
 from engine.pack import Pack, load_pack
-from engine.runner import EvaluationError, Probe, decide, fnv1a_32, unique_ids
+from engine.patterns import CompiledRule, Outcome, Param, Pattern, Record, Ref, Test, fields_read
+from engine.runner import EvaluationError, fnv1a_32, match, unique_ids
 from facts.model import Device, Incident, OnsiteDay, StaffMember
 
+# --- a threshold rule over "reading" facts: value against the fact's own bound -----------
 
-def expected(p: Probe) -> str:
-    """What a probe's outcome must be, computed without the rules engine."""
-    if p.observed is None:
+OPS = ("ge", "le", "eq")
+_FLIP = {"ge": "lt", "le": "gt", "eq": "ne"}
+
+
+def threshold_rule() -> CompiledRule:
+    outcomes = []
+    for op in OPS:
+        for outcome, test in (("met", op), ("unmet", _FLIP[op])):
+            tests = (Test("op", "eq", op), Test("value", "exists"), Test("value", test, Ref("x", "bound")))
+            outcomes.append(Outcome(outcome, (Pattern("x", "reading", tests),), tag=f"{op}_{outcome}"))
+    outcomes.append(Outcome("missing", (Pattern("x", "reading", (Test("value", "absent"),)),)))
+    o = tuple(outcomes)
+    return CompiledRule("T", o, fields_read(o))
+
+
+RULE = threshold_rule()
+
+
+def reading(bound: int, op: str, value: int | None) -> Record:
+    return Record("reading", {"bound": bound, "op": op, "value": value})
+
+
+def expected(r: Record) -> str:
+    """What a reading's outcome must be, computed without any rules engine."""
+    v, b, op = r.fields["value"], r.fields["bound"], r.fields["op"]
+    if v is None:
         return "missing"
-    ok = {
-        "ge": p.observed >= p.required,
-        "le": p.observed <= p.required,
-        "eq": p.observed == p.required,
-    }[p.op]
+    ok = {"ge": v >= b, "le": v <= b, "eq": v == b}[op]
     return "met" if ok else "unmet"
 
 
-def random_probes(n: int, seed: int, none_share: float = 0.1) -> list[Probe]:
+def decided(rule: CompiledRule, records: list[Record], **kw) -> list[str]:
+    """One outcome per record (the test rule's outcomes exclude each other)."""
+    got: dict[int, list[str]] = {}
+    for m in match(rule, records, {}, **kw):
+        got.setdefault(m.records[0], []).append(rule.outcomes[m.outcome].status)
+    assert all(len(v) == 1 for v in got.values()), "a record matched two outcomes"
+    return [got[i][0] if i in got else "none" for i in range(len(records))]
+
+
+def random_readings(n: int, seed: int, none_share: float = 0.1) -> list[Record]:
     rnd = random.Random(seed)
     out = []
     for _ in range(n):
-        req = rnd.randint(0, 12)
         observed = None if rnd.random() < none_share else rnd.randint(0, 12)
-        out.append(Probe(req, rnd.choice(("ge", "le", "eq")), observed))
+        out.append(reading(rnd.randint(0, 12), rnd.choice(OPS), observed))
     return out
 
 
@@ -56,37 +86,54 @@ def random_probes(n: int, seed: int, none_share: float = 0.1) -> list[Probe]:
 
 
 def test_every_action_runs_with_more_than_100000_facts() -> None:
-    probes = random_probes(56_000, seed=2026, none_share=0.08)
-    asserted = len(probes) + sum(p.observed is not None for p in probes)
-    assert asserted >= 100_000  # expectations + observations
-    want = [expected(p) for p in probes]
+    records = random_readings(110_000, seed=2026, none_share=0.08)
+    want = [expected(r) for r in records]
     # every outcome of every comparison is represented, so no rule can be silently dead
-    for op in ("ge", "le", "eq"):
+    for op in OPS:
         for outcome in ("met", "unmet", "missing"):
-            assert any(p.op == op and w == outcome for p, w in zip(probes, want, strict=True)), (op, outcome)
-    # as evaluations run it (rulesets of runner.CHUNK probes), and all in one single
+            assert any(r.fields["op"] == op and w == outcome for r, w in zip(records, want, strict=True)), (op, outcome)
+    # as evaluations run it (rulesets of runner.CHUNK facts), and all in one single
     # ruleset, so the drain of deferred actions is proven on 100,000+ facts at once
-    for chunk in (runner.CHUNK, len(probes)):
-        got = decide(probes, chunk=chunk)
-        assert len(got) == len(probes)
-        wrong = [(i, probes[i], got[i], want[i]) for i in range(len(probes)) if got[i] != want[i]]
+    for chunk in (runner.CHUNK, len(records)):
+        got = decided(RULE, records, chunk=chunk)
+        wrong = [(i, records[i], got[i], want[i]) for i in range(len(records)) if got[i] != want[i]]
         assert not wrong, f"chunk={chunk}: {len(wrong)} wrong decisions, first: {wrong[:3]}"
 
 
 def test_boundaries_of_each_comparison() -> None:
-    probes = [
-        Probe(10, "ge", 10), Probe(10, "ge", 9), Probe(10, "ge", 11),
-        Probe(10, "le", 10), Probe(10, "le", 11), Probe(10, "le", 9),
-        Probe(0, "eq", 0), Probe(1, "eq", 0), Probe(1, "eq", None),
-        Probe(0, "le", 0), Probe(0, "ge", None),
+    records = [
+        reading(10, "ge", 10), reading(10, "ge", 9), reading(10, "ge", 11),
+        reading(10, "le", 10), reading(10, "le", 11), reading(10, "le", 9),
+        reading(0, "eq", 0), reading(1, "eq", 0), reading(1, "eq", None),
+        reading(0, "le", 0), reading(0, "ge", None),
     ]
-    assert decide(probes) == [
-        "met", "unmet", "met",
-        "met", "unmet", "met",
-        "met", "unmet", "missing",
-        "met", "missing",
+    want = ["met", "unmet", "met", "met", "unmet", "met", "met", "unmet", "missing", "met", "missing"]
+    assert decided(RULE, records) == want
+    assert [expected(r) for r in records] == want
+    assert match(RULE, [], {}) == []
+
+
+def test_values_are_compared_exactly_dates_money_text_and_parameters() -> None:
+    """Dates, Decimals, Chinese text and `$parameters` reach durable_rules and compare as in Python."""
+    from decimal import Decimal
+
+    tests = (
+        Test("day", "le", Param("as_of")),
+        Test("amount", "le", Param("cap", Decimal("10700000.00"))),
+        Test("grade", "in", ["优秀", "合格"]),
+    )
+    o = (Outcome("ok", (Pattern("x", "row", tests),)),)
+    rule = CompiledRule("V", o, fields_read(o))
+    as_of = dt.date(2026, 9, 30)
+    rows = [
+        Record("row", {"day": as_of, "amount": Decimal("10700000.00"), "grade": "合格"}),  # every bound met exactly
+        Record("row", {"day": as_of + dt.timedelta(days=1), "amount": Decimal("1"), "grade": "优秀"}),
+        Record("row", {"day": as_of, "amount": Decimal("10700000.01"), "grade": "优秀"}),  # one fen over
+        Record("row", {"day": as_of, "amount": Decimal("1"), "grade": "不合格"}),
     ]
-    assert decide([]) == []
+    runtime = {"as_of": as_of}
+    assert [m.records for m in match(rule, rows, runtime)] == [(0,)]
+    assert [m.records for m in reference.match(rule, rows, runtime)] == [(0,)]
 
 
 # --- id collisions --------------------------------------------------------------
@@ -110,20 +157,30 @@ class _QuietHost(Host):
         return None
 
 
+def _raw_definition() -> dict:
+    """A request is late, on time, or has no delivery (a `none` join), in bare durable_rules JSON."""
+    req = {"t": "request"}
+    return {
+        "late": {"all": [{"r": req}, {"d": {"$and": [{"t": "delivery"}, {"rid": {"r": "k"}}, {"$gt": {"day": {"r": "due"}}}]}}]},
+        "on_time": {"all": [{"r": req}, {"d": {"$and": [{"t": "delivery"}, {"rid": {"r": "k"}}, {"$lte": {"day": {"r": "due"}}}]}}]},
+        "missing": {"all": [{"r": req}, {"d$not": {"$and": [{"t": "delivery"}, {"rid": {"r": "k"}}]}}]},
+    }
+
+
 def _raw_engine(facts: list[dict], name: str) -> tuple[list[tuple[str, str]], list[str]]:
     """Assert facts one by one, in this order, into a bare durable_rules Host.
 
-    Returns every decision taken (key, outcome), in order, and the ids it refused.
+    Returns every decision taken (request key, outcome), in order, and the ids it refused.
     """
     log: list[tuple[str, str]] = []
 
     def action(rule_name: str):
         def act(c) -> None:
-            log.append((c.e["k"], outcome_of(rule_name)))
+            log.append((c.r["k"], rule_name))
 
         return act
 
-    definition = ruleset_definition()
+    definition = _raw_definition()
     for rule_name, rule in definition.items():
         rule["run"] = action(rule_name)
     host = _QuietHost()
@@ -155,34 +212,31 @@ def _raw_engine(facts: list[dict], name: str) -> tuple[list[tuple[str, str]], li
     return log, refused
 
 
-def test_fnv1a_matches_the_engine_and_decide_keeps_colliding_ids_apart() -> None:
+def test_fnv1a_matches_the_engine_and_match_keeps_colliding_ids_apart() -> None:
     a, b = colliding_pair()
     assert a != b and fnv1a_32(a) == fnv1a_32(b)
-    observations = [
-        {"id": a, "t": "o", "k": "A", "v": 5},
-        {"id": b, "t": "o", "k": "B", "v": 1},
+    deliveries = [
+        {"id": a, "t": "delivery", "rid": "A", "day": 5},
+        {"id": b, "t": "delivery", "rid": "B", "day": 1},
     ]
-    expectations = [
-        {"id": "eA", "t": "e", "k": "A", "op": "ge", "req": 3},
-        {"id": "eB", "t": "e", "k": "B", "op": "ge", "req": 3},
-    ]
-    # The bare engine takes b for a duplicate of a and drops it: B looks unobserved.
-    log, refused = _raw_engine(observations + expectations, "collide_raw")
+    requests = [{"id": "rA", "t": "request", "k": "A", "due": 3}, {"id": "rB", "t": "request", "k": "B", "due": 3}]
+    # The bare engine takes b for a duplicate of a and drops it: B looks undelivered.
+    log, refused = _raw_engine(deliveries + requests, "collide_raw")
     assert refused == [b]
-    assert sorted(log) == [("A", "met"), ("B", "missing")]
+    assert sorted(log) == [("A", "late"), ("B", "missing")]
     # Control: ids that do not collide are both kept (so the loss above is the hash).
     c = next(f"o{i}" for i in range(10) if fnv1a_32(f"o{i}") != fnv1a_32(a))
-    control = [{**observations[0], "id": c}, observations[1]]
-    log, refused = _raw_engine(control + expectations, "collide_control")
+    control = [{**deliveries[0], "id": c}, deliveries[1]]
+    log, refused = _raw_engine(control + requests, "collide_control")
     assert refused == []
-    assert sorted(log) == [("A", "met"), ("B", "unmet")]
+    assert sorted(log) == [("A", "late"), ("B", "on_time")]
 
-    # decide() renames one of them apart and decides both correctly.
+    # match() renames one of them apart and decides both correctly.
     ids = unique_ids([a, b])
     assert ids[0] == a and ids[1] != b and fnv1a_32(ids[1]) != fnv1a_32(a)
-    probes = [Probe(3, "ge", 5), Probe(3, "ge", 1)]
-    assert decide(probes, names=[a, b]) == ["met", "unmet"]
-    assert decide(list(reversed(probes)), names=[b, a]) == ["unmet", "met"]
+    records = [reading(3, "ge", 5), reading(3, "ge", 1)]
+    assert decided(RULE, records, names=[a, b]) == ["met", "unmet"]
+    assert decided(RULE, list(reversed(records)), names=[b, a]) == ["unmet", "met"]
 
 
 def test_unique_ids_leaves_distinct_hashes_alone_and_never_returns_a_collision() -> None:
@@ -196,61 +250,115 @@ def test_unique_ids_leaves_distinct_hashes_alone_and_never_returns_a_collision()
 
 
 def test_the_bare_engine_does_depend_on_order() -> None:
-    """Why decide() asserts observations first: the other way round, `none` fires early."""
-    e = {"id": "eA", "t": "e", "k": "A", "op": "ge", "req": 3}
-    o = {"id": "oA", "t": "o", "k": "A", "v": 5}
-    assert _raw_engine([o, e], "order_ok")[0] == [("A", "met")]
-    assert _raw_engine([e, o], "order_bad")[0] == [("A", "missing"), ("A", "met")]
+    """Why match() asserts the types under `absent` first: the other way round, `none` fires early."""
+    r = {"id": "rA", "t": "request", "k": "A", "due": 3}
+    d = {"id": "dA", "t": "delivery", "rid": "A", "day": 2}
+    assert _raw_engine([d, r], "order_ok")[0] == [("A", "on_time")]
+    assert _raw_engine([r, d], "order_bad")[0] == [("A", "missing"), ("A", "on_time")]
+
+
+def delivery_rule() -> CompiledRule:
+    """request → delivery: on time, late, or none delivered (an `absent` join)."""
+    r = Pattern("r", "request")
+
+    def d(*tests: Test) -> Pattern:
+        return Pattern("d", "delivery", (Test("request_id", "eq", Ref("r", "id")), *tests))
+
+    o = (
+        Outcome("compliant", (r, d(Test("delivered_on", "le", Ref("r", "due_on"))))),
+        Outcome("breach", (r, d(Test("delivered_on", "gt", Ref("r", "due_on"))))),
+        Outcome("missing", (r,), absent=(d(),)),
+    )
+    return CompiledRule("J", o, fields_read(o))
+
+
+def requests_and_deliveries(n: int, seed: int) -> tuple[list[Record], dict[str, set[str]]]:
+    rnd = random.Random(seed)
+    records, want = [], {}
+    base = dt.date(2026, 7, 1)
+    for i in range(n):
+        due = base + dt.timedelta(days=rnd.randint(0, 60))
+        records.append(Record("request", {"id": f"R{i}", "due_on": due}))
+        statuses = set()
+        for _ in range(rnd.choice((0, 1, 1, 1, 2))):  # none, one, or two deliveries
+            day = due + dt.timedelta(days=rnd.randint(-3, 3))
+            records.append(Record("delivery", {"request_id": f"R{i}", "delivered_on": day}))
+            statuses.add("compliant" if day <= due else "breach")
+        want[f"R{i}"] = statuses or {"missing"}
+    return records, want
+
+
+def statuses_by_request(rule: CompiledRule, records: list[Record], found) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for m in found:
+        out.setdefault(records[m.records[0]].fields["id"], set()).add(rule.outcomes[m.outcome].status)
+    return out
 
 
 def test_none_join_answer_does_not_depend_on_assertion_order() -> None:
-    probes = random_probes(3_000, seed=11, none_share=0.3)
-    want = [expected(p) for p in probes]
-    assert "missing" in want and "met" in want and "unmet" in want
+    rule = delivery_rule()
+    assert rule.types() == ["delivery", "request"]  # the type under `absent` goes first
+    records, want = requests_and_deliveries(1_500, seed=11)
+    assert {s for v in want.values() for s in v} == {"compliant", "breach", "missing"}
+    assert statuses_by_request(rule, records, match(rule, records, {})) == want
     rnd = random.Random(99)
-    base = decide(probes)
-    assert base == want
-    for _ in range(4):
-        order = list(range(len(probes)))
+    for _ in range(3):
+        order = list(range(len(records)))
         rnd.shuffle(order)
-        assert decide(probes, order=order) == want
-    assert decide(probes, order=list(reversed(range(len(probes))))) == want
+        assert statuses_by_request(rule, records, match(rule, records, {}, order=order)) == want
+    # a request with two deliveries matches twice: each match names its delivery (the evidence)
+    two = [m for m in match(rule, records, {}) if len(m.records) == 2]
+    assert all(records[m.records[1]].fields["request_id"] == records[m.records[0]].fields["id"] for m in two)
+
+
+def test_a_cyclic_assertion_order_is_refused() -> None:
+    a, b = Pattern("a", "x"), Pattern("b", "y", (Test("k", "eq", Ref("a", "k")),))
+    b2, a2 = Pattern("b", "y"), Pattern("a", "x", (Test("k", "eq", Ref("b", "k")),))
+    o = (Outcome("p", (a,), absent=(b,)), Outcome("q", (b2,), absent=(a2,)))
+    with pytest.raises(ValueError, match="cycle"):
+        CompiledRule("C", o, fields_read(o)).types()
+
+
+def test_a_state_whose_facts_match_nothing_is_deleted_safely() -> None:
+    """Without the sentinel fact, deleting such a state crashed the process (segfault)."""
+    o = (Outcome("breach", (Pattern("x", "incident", (Test("caused_by_supplier", "eq", True),)),)),)
+    rule = CompiledRule("N", o, fields_read(o))
+    for _ in range(200):
+        assert match(rule, [Record("incident", {"caused_by_supplier": False})], {}) == []
 
 
 # --- exceptions inside actions ----------------------------------------------------
 
 
-class _FailingRule(dict):
-    """A rule whose action, whatever the runner sets, raises."""
-
-    def __setitem__(self, key, value):
-        if key == "run":
-
-            def boom(c) -> None:
-                raise RuntimeError("boom inside a durable_rules action")
-
-            value = boom
-        super().__setitem__(key, value)
-
-
 def test_an_exception_inside_an_action_is_an_evaluation_error(monkeypatch) -> None:
-    real = runner.ruleset_definition
+    real = runner.ruleset
 
-    def failing_definition():
-        d = real()
-        d["ge_unmet"] = _FailingRule(d["ge_unmet"])
+    def failing(rule, runtime):
+        d = real(rule, runtime)
+        if rule.rule == "T":
+            key = next(k for k in d if k.endswith(":unmet"))  # the ge_unmet outcome
+
+            class Failing(dict):
+                def __setitem__(self, k, v):
+                    if k == "run":
+
+                        def v(c) -> None:
+                            raise RuntimeError("boom inside a durable_rules action")
+
+                    super().__setitem__(k, v)
+
+            d[key] = Failing(d[key])
         return d
 
-    monkeypatch.setattr(runner, "ruleset_definition", failing_definition)
-    ok = [Probe(3, "ge", 5), Probe(3, "le", 1), Probe(3, "eq", None)]
-    assert decide(ok) == ["met", "met", "missing"]  # the failing rule is not triggered
-    many = random_probes(500, seed=5, none_share=0.0)
-    many = [p for p in many if expected(p) != "unmet" or p.op != "ge"]
-    many.insert(250, Probe(3, "ge", 1))  # one failing action in the middle
+    monkeypatch.setattr(runner, "ruleset", failing)
+    ok = [reading(3, "ge", 5), reading(3, "le", 1), reading(3, "eq", None)]
+    assert decided(RULE, ok) == ["met", "met", "missing"]  # the failing rule is not triggered
+    many = [r for r in random_readings(500, seed=5, none_share=0.0) if not (r.fields["op"] == "ge" and expected(r) == "unmet")]
+    many.insert(250, reading(3, "ge", 1))  # one failing action in the middle
     with pytest.raises(EvaluationError, match="boom inside a durable_rules action"):
-        decide(many)
-    monkeypatch.setattr(runner, "ruleset_definition", real)
-    assert decide([Probe(3, "ge", 1)]) == ["unmet"]  # nothing of the failure is left behind
+        match(RULE, many, {})
+    monkeypatch.setattr(runner, "ruleset", real)
+    assert decided(RULE, [reading(3, "ge", 1)]) == ["unmet"]  # nothing of the failure is left behind
 
 
 # --- packs for evaluation tests ---------------------------------------------------
@@ -339,8 +447,8 @@ def test_two_evaluations_give_byte_identical_findings(pack: Pack) -> None:
 
 
 def test_no_state_leaks_from_one_evaluation_into_the_next(pack: Pack) -> None:
-    assert decide([Probe(1, "ge", 5)], names=["same"]) == ["met"]
-    assert decide([Probe(1, "ge", None)], names=["same"]) == ["missing"]
+    assert decided(RULE, [reading(1, "ge", 5)], names=["same"]) == ["met"]
+    assert decided(RULE, [reading(1, "ge", None)], names=["same"]) == ["missing"]
 
     days = working_days(pack, *PERIOD)
     full = evaluate(pack, {"onsite_day": onsite(days)}, as_of=AS_OF, period=PERIOD)
@@ -367,16 +475,16 @@ def rss_bytes() -> int:
 def test_memory_is_freed_after_each_evaluation(pack: Pack) -> None:
     days = working_days(pack, *PERIOD)
     facts = {"staff": staff(10), "onsite_day": onsite(days[::2]), "incident": []}
-    # a decide() of its own per round as well: a state left in the engine costs about
-    # 1.4 MB per 100 probes (measured by disabling delete_state: +2 GB over 90 rounds
-    # of 1,500 probes), so a leak would exceed the bound many times over
-    probes = random_probes(600, seed=3)
-    want = [expected(p) for p in probes]
+    # a match() of its own per round as well: a state left in the engine costs about
+    # 1.4 MB per 100 facts (measured by disabling delete_state: +2 GB over 90 rounds
+    # of 1,500 facts), so a leak would exceed the bound many times over
+    records = random_readings(600, seed=3)
+    want = [expected(r) for r in records]
     reference = None
     after_10 = 0
     for n in range(1, 101):
         ev = evaluate(pack, facts, as_of=AS_OF, period=PERIOD)
-        assert decide(probes) == want
+        assert decided(RULE, records) == want
         out = findings_json(ev)
         if reference is None:
             reference = out
@@ -409,9 +517,10 @@ def test_facts_no_rule_uses_are_harmless(pack: Pack) -> None:
 
 
 def test_duplicate_facts_are_decided_once_and_correctly(pack: Pack) -> None:
-    # two identical probes: each gets its own (correct) answer
-    assert decide([Probe(2, "ge", 1), Probe(2, "ge", 1)]) == ["unmet", "unmet"]
-    assert decide([Probe(2, "le", 2), Probe(2, "le", 2), Probe(2, "le", None)]) == ["met", "met", "missing"]
+    # two identical facts: each gets its own (correct) answer
+    assert decided(RULE, [reading(2, "ge", 1), reading(2, "ge", 1)]) == ["unmet", "unmet"]
+    same = [reading(2, "le", 2), reading(2, "le", 2), reading(2, "le", None)]
+    assert decided(RULE, same) == ["met", "met", "missing"]
     # the same fact twice in the evidence: no crash, same result, evidence listed once
     days = working_days(pack, *PERIOD)
     once = onsite(days)
