@@ -1,5 +1,8 @@
 """JSON Schemas for the pack's YAML files, so an editor can check them as they are typed.
 
+Also the fact-type reference (`lvyue rules schema --facts`): every type and
+field as declared, so a rule author sees the names a rule may use.
+
 The rule schema lists every obligation kind's `check` (discriminated by
 `kind`), and every field also accepts a `$parameter` reference, as the
 engine does.
@@ -8,16 +11,20 @@ engine does.
 from __future__ import annotations
 
 import functools
+import json
 import operator
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter
 from pydantic.json_schema import SkipJsonSchema
 
+from engine.errors import InputError
 from engine.kinds import KINDS
 from engine.pack import Contract
 from engine.rule import Remediation, Rule
 from engine.scenarios import Scenario
+from facts import typedecl
 
 PARAM_REF = {"type": "string", "pattern": r"^\$[A-Za-z_][A-Za-z0-9_]*$", "description": "a contract.yaml parameter"}
 _SPECS = tuple(dict.fromkeys(k.Spec for k in KINDS.values()))
@@ -66,4 +73,15 @@ def schemas() -> dict[str, dict[str, Any]]:
         "contract": {**head, "title": "lvyue contract.yaml", **Contract.model_json_schema()},
         "rules": {**head, "title": "lvyue rule file", **_rules()},
         "scenarios": {**head, "title": "lvyue scenario file", **TypeAdapter(list[Scenario]).json_schema()},
+        "facts": {**head, "title": "lvyue fact-type declarations (facts.yaml)", **typedecl.declaration_schema()},
     }
+
+
+def fact_types(pack_dir: Path | None = None, fmt: str = "json") -> str:
+    """Every fact type and field from the declarations (built-in + the pack's facts.yaml)."""
+    types = typedecl.registry(pack_dir)
+    if fmt == "md":
+        return typedecl.markdown(types)
+    if fmt != "json":
+        raise InputError(f"expected json or md, got {fmt!r}", field="--format")
+    return json.dumps(typedecl.as_json(types), ensure_ascii=False, indent=2) + "\n"

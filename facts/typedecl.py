@@ -191,6 +191,27 @@ def _check_name(name: Any, what: str, file: str, line: int | None) -> None:
         )
 
 
+def _known_keys(
+    raw: dict[str, Any],
+    decl: type[BaseModel],
+    data: Any,
+    loc: tuple[Any, ...],
+    file: str,
+    name: str,
+) -> None:
+    """An option the format lacks (`lable:`) is an error naming the nearest one."""
+    allowed = [k for k in decl.model_fields if k not in ("name", "source")]
+    for key in raw:
+        if key not in allowed:
+            hint = did_you_mean(str(key), allowed) or f" (options: {', '.join(allowed)})"
+            raise InputError(
+                f"unknown option {key!r}{hint}",
+                file=file,
+                line=locate(data, (*loc, key)),
+                field=f"{name}.{key}",
+            )
+
+
 def _field(raw: Any, name: str, data: Any, loc: tuple[Any, ...], file: str) -> FieldDecl:
     """Validate one field's declaration, with the line of whatever is wrong."""
     line = locate(data, loc)
@@ -203,11 +224,7 @@ def _field(raw: Any, name: str, data: Any, loc: tuple[Any, ...], file: str) -> F
         )
     if not isinstance(raw, dict):
         raise InputError("expected a mapping (type, label, ...)", file=file, line=line, field=name)
-    for key in ("name", "source"):
-        if key in raw:
-            raise InputError(
-                "unknown field", file=file, line=locate(data, (*loc, key)), field=f"{name}.{key}"
-            )
+    _known_keys(raw, FieldDecl, data, loc, file, name)
     try:
         decl = FieldDecl.model_validate(raw)
     except ValidationError as exc:
@@ -258,6 +275,7 @@ def _type(raw: Any, name: str, data: Any, file: str) -> TypeDecl:
         raise InputError(
             "expected a mapping (title_zh, description, fields)", file=file, line=line, field=name
         )
+    _known_keys(raw, TypeDecl, data, loc, file, name)
     head = {k: v for k, v in raw.items() if k != "fields"}
     fields_raw = raw.get("fields")
     if not isinstance(fields_raw, dict) or not fields_raw:
@@ -517,6 +535,49 @@ def as_json(types: Mapping[str, type[Fact]] | None = None) -> list[dict[str, Any
     return out
 
 
+def declaration_schema() -> dict[str, Any]:
+    """JSON Schema of a declaration file (facts/types/*.yaml, a pack's facts.yaml), for editors."""
+    props = {
+        k: v
+        for k, v in FieldDecl.model_json_schema()["properties"].items()
+        if k not in ("name", "source")
+    }
+    props["type"] = {"enum": list(FIELD_TYPES), "description": "the field's type"}
+    props["item"] = {"enum": list(LIST_ITEMS), "description": "list: the item type (default text)"}
+    field = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["type", "label"],
+        "properties": props,
+    }
+    fields = {"type": "object", "minProperties": 1, "additionalProperties": field}
+    head = {
+        k: v
+        for k, v in TypeDecl.model_json_schema()["properties"].items()
+        if k not in ("name", "source", "fields")
+    }
+    fact_type = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["title_zh", "description", "fields"],
+        "properties": {**head, "fields": fields},
+    }
+    extend = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["fields"],
+        "properties": {"fields": fields},
+    }
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "types": {"type": "object", "additionalProperties": fact_type},
+            "extend": {"type": "object", "additionalProperties": extend},
+        },
+    }
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -531,7 +592,10 @@ def markdown(types: Mapping[str, type[Fact]] | None = None) -> str:
     ]
     for name, model in types.items():
         d = model.decl
-        lines += [f"### `{name}` {d.title_zh}", "", _cell(d.description), ""]
+        about = _cell(d.description)
+        if d.derived:
+            about += " Derived by lvyue from a log (`derive:` in the manifest); a pack may add only optional fields."
+        lines += [f"### `{name}` {d.title_zh}", "", about, ""]
         lines += ["| field | 中文 | type | blank | unit | notes |", "|---|---|---|---|---|---|"]
         for f in d.fields.values():
             if f.required:
