@@ -13,7 +13,9 @@ from facts.normalize import (
     kind_of,
     parse_bool,
     parse_date,
+    parse_datetime,
     parse_decimal,
+    parse_duration,
     parse_int,
     parse_list,
     text,
@@ -136,3 +138,46 @@ def test_kind_comes_from_the_fact_schema() -> None:
     assert kind_of(fields["local"].annotation) == "bool"
     assert kind_of(fields["name"].annotation) == "text"
     assert kind_of(Assessment.model_fields["score"].annotation) == "decimal"
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2026-09-01 08:30", dt.datetime(2026, 9, 1, 8, 30)),
+        ("2026/9/1 8:30:05", dt.datetime(2026, 9, 1, 8, 30, 5)),
+        ("2026-09-01T08:30:00", dt.datetime(2026, 9, 1, 8, 30)),
+        ("２０２６年9月1日 08：31", dt.datetime(2026, 9, 1, 8, 31)),
+        (46266.5, dt.datetime(2026, 9, 1, 12, 0)),  # an Excel date-time serial
+        (dt.datetime(2026, 9, 1, 8, 30), dt.datetime(2026, 9, 1, 8, 30)),
+    ],
+)
+def test_datetimes(value: Any, expected: dt.datetime) -> None:
+    assert parse_datetime(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        ("2026-09-01", "no time of day"),  # never silently midnight
+        (SEP_1, "no time of day"),
+        ("2026-09-01 25:00", "impossible time"),
+        ("2026-09-01 08:30+08:00", "not a date-time"),
+    ],
+)
+def test_bad_datetimes(value: Any, words: str) -> None:
+    with pytest.raises(ValueError, match=words):
+        parse_datetime(value)
+
+
+@pytest.mark.parametrize(
+    "value, minutes",
+    [("90", 90), (45, 45), ("1:30", 90), ("1.5h", 90), ("90分钟", 90), ("1小时30分钟", 90), ("2天", 2880), ("1h30m", 90), (dt.timedelta(hours=2), 120)],
+)
+def test_durations_are_whole_minutes(value: Any, minutes: int) -> None:
+    assert parse_duration(value) == minutes
+
+
+@pytest.mark.parametrize("value", ["很久", "1.5", "-5", True, "1:30:20"])
+def test_bad_durations(value: Any) -> None:
+    with pytest.raises(ValueError):
+        parse_duration(value)
