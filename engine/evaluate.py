@@ -22,7 +22,7 @@ from engine.kinds import KINDS, Context, Item
 from engine.pack import Pack
 from engine.patterns import Outcome, Param
 from engine.rule import Rule
-from facts.model import FACT_TYPES, Fact
+from facts.model import Fact
 
 EVIDENCE_CAP = 25  # evidence listed per finding; the total is always given
 
@@ -43,8 +43,8 @@ class _Fmt(dict):
         return "{" + key + "}"
 
 
-def _types_zh(types: Iterable[str]) -> str:
-    return "、".join(f"{FACT_TYPES[t].title_zh}({t})" if t in FACT_TYPES else t for t in sorted(types))
+def _types_zh(types: Iterable[str], known: dict[str, type[Fact]]) -> str:
+    return "、".join(f"{known[t].title_zh}({t})" if t in known else t for t in sorted(types))
 
 
 def evaluate(
@@ -154,7 +154,7 @@ def _not_yet(pack: Pack, rule: Rule, period, start: dt.date) -> Finding:
 def _no_evidence(pack: Pack, rule: Rule, period, absent: set[str]) -> Finding:
     f = _base(pack, rule, "no_evidence", rule.title, period, "no_evidence")
     f.message = {
-        "zh": f"缺少证据：未提供{_types_zh(absent)}，无法判断是否履约（不视为合规）",
+        "zh": f"缺少证据：未提供{_types_zh(absent, pack.fact_types)}，无法判断是否履约（不视为合规）",
         "en": f"No evidence: no {', '.join(sorted(absent))} supplied; compliance cannot be shown",
     }
     f.details = {"missing_fact_types": sorted(absent)}

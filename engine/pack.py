@@ -18,9 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from engine.calendar import WorkingCalendar, build_calendar, civil_period
 from engine.calendar.reckon import Reckoning
 from engine.errors import InputError
+from engine.namecheck import check_rule
 from engine.rule import Rule, parse_rules
 from engine.yamlio import LineDict, load_yaml, locate, validation_errors
 from facts.model import FACT_TYPES
+from facts.typedecl import PACK_FILE, registry
 
 ParamType = Literal["int", "decimal", "money", "date", "str", "bool", "list", "table"]
 
@@ -179,7 +181,8 @@ class Pack:
 def _rule_files(root: Path, contract: Contract) -> list[Path]:
     if contract.rule_files:
         return [root / f for f in contract.rule_files]
-    return sorted(p for p in root.glob("*.yaml") if p.name != "contract.yaml")
+    not_rules = {"contract.yaml", PACK_FILE, *(Path(f).name for f in contract.calendar_overrides)}
+    return sorted(p for p in root.glob("*.yaml") if p.name not in not_rules)
 
 
 def load_pack(root: Path, collect: list[InputError] | None = None) -> Pack:
@@ -215,6 +218,7 @@ def load_pack(root: Path, collect: list[InputError] | None = None) -> Pack:
             fail(InputError(str(exc), file=cfile, line=line, field=f"parameters.{name}"))
 
     calendar = build_calendar([root / f for f in contract.calendar_overrides])
+    types = registry(root)
     rules: list[Rule] = []
     where: dict[str, str] = {}
     for path in _rule_files(root, contract):
@@ -237,9 +241,40 @@ def load_pack(root: Path, collect: list[InputError] | None = None) -> Pack:
                 continue
             where[rule.id] = str(path)
             rules.append(rule)
+            for e in _names_and_clause(rule, _raw(data, rule), str(path), contract, types):
+                fail(e)
     if collect is not None:
         collect.extend(errors)
-    return Pack(root, contract, params, rules, where, calendar)
+    return Pack(root, contract, params, rules, where, calendar, types)
+
+
+def _raw(data: Any, rule: Rule) -> LineDict:
+    return next(i for i in data if isinstance(i, LineDict) and i.get("id") == rule.id and i.line == rule.line)
+
+
+def _names_and_clause(
+    rule: Rule, raw: LineDict, file: str, contract: Contract, types: dict[str, Any]
+) -> list[InputError]:
+    """What lint checks beyond the schema: every name the rule uses, its clause, its patterns.
+
+    `check` refuses a pack with any of these, as lint does: a misspelled field
+    must never quietly read as "absent" at run time.
+    """
+    from engine.compile import compile_rule
+    from engine.kinds import KINDS
+
+    kind = KINDS[rule.kind]
+    errors = check_rule(raw, rule.resolved_check or {}, file, types, set(kind.variables))
+    if contract.clauses and rule.clause not in contract.clauses:
+        errors.append(
+            InputError(f"clause {rule.clause!r} is not in contract.yaml clauses", file=file, line=rule.line, field=f"{rule.id}.clause")
+        )
+    if not errors and kind.checkable:
+        try:
+            compile_rule(rule, types)
+        except ValueError as exc:
+            errors.append(InputError(str(exc), file=file, line=locate(raw, ("check",)), field=f"{rule.id}.check"))
+    return errors
 
 
 def _second_line(data: Any, rule_id: str) -> int | None:

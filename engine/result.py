@@ -73,6 +73,7 @@ def build(ev: Evaluation, evidence: EvidenceSet | None, as_of_basis: str) -> dic
     breach_sev = Counter(f.severity for f in ev.findings if f.status == "breach")
     return {
         "lvyue_version": __version__,
+        "evaluator": ev.evaluator,
         "contract": {
             "id": c.id,
             "title": c.title,

@@ -7,7 +7,6 @@ repeats a number the contract states.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Iterator
 from typing import Any, Literal
 
@@ -56,6 +55,7 @@ class Rule(BaseModel):
     note: str | None = None
     # The parsed obligation kind spec (set by parse_rules, not written in YAML).
     spec: Any = Field(default=None, exclude=True)
+    resolved_check: dict[str, Any] | None = Field(default=None, exclude=True)  # `check` with $parameters resolved
     remedy: Remediation | None = Field(default=None, exclude=True)
     line: int | None = Field(default=None, exclude=True)  # where the rule starts in its file
 
@@ -83,13 +83,9 @@ def resolve_refs(node: Any, params: dict[str, Any], path: tuple[Any, ...] = ()) 
     return node
 
 
-def message_fields(template: str) -> set[str]:
-    return {f for _, f, _, _ in string.Formatter().parse(template) if f}
-
-
 def parse_rule(item: Any, file: str, params: dict[str, Any]) -> Rule:
     """One rule from its YAML mapping, with `$parameters` resolved and its check validated."""
-    from engine.kinds import COMMON_VARIABLES, KINDS
+    from engine.kinds import KINDS
 
     if not isinstance(item, LineDict):
         raise InputError("expected a rule (a mapping with id, clause, text, ...)", file=file)
@@ -130,18 +126,8 @@ def parse_rule(item: Any, file: str, params: dict[str, Any]) -> Rule:
             rule.remedy = Remediation.model_validate(remediation)
         except ValidationError as exc:
             raise validation_errors(exc, item.get("remediation"), file, prefix=f"{rule.id}.remediation.")[0] from None
-    if rule.message is not None:
-        allowed = COMMON_VARIABLES | kind.variables
-        for lang in ("zh", "en"):
-            unknown = message_fields(getattr(rule.message, lang)) - allowed
-            if unknown:
-                raise InputError(
-                    f"unknown placeholder {{{sorted(unknown)[0]}}} (this kind offers: {', '.join(sorted(allowed))})",
-                    file=file,
-                    line=locate(item, ("message", lang)),
-                    field=f"{rule.id}.message.{lang}",
-                )
     rule.spec = spec
+    rule.resolved_check = resolved["check"]
     rule.line = item.line
     return rule
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.errors import InputError
 from engine.evaluate import evaluate
+from engine.evaluators import Matcher
 from engine.findings import Finding, Status
 from engine.kinds.periods import parse_span
 from engine.pack import Pack, Parameter, coerce_param
 from engine.rule import parse_rule
+from engine.suggest import did_you_mean
 from engine.yamlio import LineDict, LineList, load_yaml, validation_errors
-from facts.model import FACT_TYPES, Fact, Provenance
+from facts.model import Fact, Provenance
 
 
 class Expect(BaseModel):
@@ -56,18 +59,21 @@ class Outcome:
     line: int | None
     name: str
     problems: list[str] = field(default_factory=list)
+    findings: str = ""  # the findings as JSON, to compare evaluators
 
     @property
     def passed(self) -> bool:
         return not self.problems
 
 
-def _facts(sc: Scenario, raw: LineDict, file: str) -> dict[str, list[Fact]]:
+def _facts(sc: Scenario, raw: LineDict, file: str, types: dict[str, type[Fact]]) -> dict[str, list[Fact]]:
     out: dict[str, list[Fact]] = {}
     for ftype, rows in sc.facts.items():
-        model = FACT_TYPES.get(ftype)
+        model = types.get(ftype)
         if model is None:
-            raise InputError(f"unknown fact type {ftype!r}", file=file, line=raw["facts"].key_lines.get(ftype))
+            raise InputError(
+                f"unknown fact type {ftype!r}{did_you_mean(ftype, types)}", file=file, line=raw["facts"].key_lines.get(ftype)
+            )
         lines = raw["facts"][ftype]
         out[ftype] = []
         for i, row in enumerate(rows):
@@ -109,7 +115,7 @@ def _match(e: Expect, f: Finding) -> bool:
     )
 
 
-def run_scenario(pack: Pack, sc: Scenario, raw: LineDict, file: str) -> Outcome:
+def run_scenario(pack: Pack, sc: Scenario, raw: LineDict, file: str, evaluator: Matcher | None = None) -> Outcome:
     out = Outcome(file, raw.line, sc.name)
     p = _with_params(pack, sc.params)
     names = set(sc.rules or [e.rule for e in sc.expect])
@@ -120,8 +126,9 @@ def run_scenario(pack: Pack, sc: Scenario, raw: LineDict, file: str) -> Outcome:
     p = copy.copy(p)
     p.rules = [r for r in p.rules if r.id in names]
     period = parse_span(sc.period) if sc.period else (pack.contract.signed_on, sc.as_of)
-    facts = _facts(sc, raw, file)
-    result = evaluate(p, facts, as_of=sc.as_of, period=period, present=set(facts))
+    facts = _facts(sc, raw, file, pack.fact_types)
+    result = evaluate(p, facts, as_of=sc.as_of, period=period, present=set(facts), evaluator=evaluator)
+    out.findings = json.dumps([f.to_dict() for f in result.findings], ensure_ascii=False, sort_keys=True)
     used: set[str] = set()
     for e in sc.expect:
         hits = [f for f in result.findings if _match(e, f)]
@@ -160,7 +167,7 @@ def scenario_files(pack: Pack) -> list[Path]:
     return sorted((pack.root / "tests").glob("*.yaml"))
 
 
-def run_pack_scenarios(pack: Pack) -> list[Outcome]:
+def run_pack_scenarios(pack: Pack, evaluator: Matcher | None = None) -> list[Outcome]:
     outcomes = []
     for path in scenario_files(pack):
         data = load_yaml(path)
@@ -172,9 +179,14 @@ def run_pack_scenarios(pack: Pack) -> list[Outcome]:
             except ValidationError as exc:
                 raise validation_errors(exc, raw, str(path))[0] from None
             try:
-                outcomes.append(run_scenario(pack, sc, raw, str(path)))
+                outcomes.append(run_scenario(pack, sc, raw, str(path), evaluator))
             except InputError as exc:
                 exc.file = exc.file or str(path)
                 exc.line = exc.line or raw.line
                 raise
     return outcomes
+
+
+def disagreements(a: list[Outcome], b: list[Outcome]) -> list[str]:
+    """Scenarios whose findings differ between two evaluators (the differential oracle)."""
+    return [f"{x.file}:{x.line}: {x.name}" for x, y in zip(a, b, strict=True) if x.findings != y.findings]

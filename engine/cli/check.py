@@ -16,11 +16,11 @@ from engine import ledger
 from engine.cli.common import dump_json, parse_date, parse_period
 from engine.errors import InputError
 from engine.evaluate import evaluate
+from engine.evaluators import by_name
 from engine.findings import STATUS_ZH
 from engine.pack import load_pack
 from engine.result import build
 from facts.evidence import load_evidence
-from facts.typedecl import registry
 
 STYLE = {"breach": "bold red", "at_risk": "yellow", "no_evidence": "magenta", "manual": "cyan", "compliant": "green"}
 
@@ -40,10 +40,11 @@ def run_check(
     period: tuple[dt.date, dt.date],
     ledger_path: Path | None = None,
     record: bool = False,
+    evaluator: str | None = None,
 ) -> dict:
     """Load, evaluate, build the result; with a ledger, add follow-up (and record if asked)."""
     pack = load_pack(pack_dir)
-    types = registry(pack_dir)  # built-in fact types + the pack's facts.yaml
+    types = pack.fact_types  # built-in fact types + the pack's facts.yaml
     if not evidence_dir.is_dir():
         raise InputError("evidence folder not found", file=str(evidence_dir))
     err = Console(stderr=True)
@@ -62,7 +63,9 @@ def run_check(
     else:
         day, basis = default_as_of(period, evidence)
     with err.status("evaluating rules…", spinner="dots") if sys.stderr.isatty() else nullcontext():
-        ev = evaluate(pack, evidence.facts, as_of=day, period=period, present=evidence.present_types())
+        ev = evaluate(
+            pack, evidence.facts, as_of=day, period=period, present=evidence.present_types(), evaluator=by_name(evaluator)
+        )
     result = build(ev, evidence, basis)
     path = ledger.resolve(ledger_path)
     if record or path.exists():
@@ -134,11 +137,16 @@ def check(
     ledger_file: Path | None = typer.Option(
         None, "--ledger", help="Ledger file (default: $LVYUE_LEDGER or ./lvyue-ledger.sqlite)."
     ),
+    evaluator: str | None = typer.Option(
+        None, "--evaluator", help="durable_rules (default where installed) or reference."
+    ),
 ) -> None:
     """Check the evidence against the pack. Exit 0: nothing needs action; 1: findings need action."""
     if fmt not in ("table", "json", "md"):
         raise InputError(f"expected table, json or md, got {fmt!r}", field="--format")
-    result = run_check(evidence_dir, pack, as_of, parse_period(period, quarter, half), ledger_file, record)
+    result = run_check(
+        evidence_dir, pack, as_of, parse_period(period, quarter, half), ledger_file, record, evaluator
+    )
     if fmt == "json":
         text = dump_json(result) + "\n"
     elif fmt == "md":

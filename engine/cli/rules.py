@@ -26,18 +26,6 @@ def lint(pack: Path = PackArg) -> None:
         if exc not in errors:
             errors.insert(0, exc)
         p = None
-    if p is not None:
-        known = set(p.contract.clauses)
-        for r in p.rules:
-            if known and r.clause not in known:
-                errors.append(
-                    InputError(
-                        f"clause {r.clause!r} is not in contract.yaml clauses",
-                        file=p.rule_files[r.id],
-                        line=r.line,
-                        field=f"{r.id}.clause",
-                    )
-                )
     for e in errors:
         typer.echo(f"error: {e}")
     if errors:
@@ -64,15 +52,23 @@ def list_(pack: Path = PackArg, as_json: bool = typer.Option(False, "--json")) -
 
 @app.command()
 def test(pack: Path = PackArg) -> None:
-    """Run the pack's YAML scenario tests: one line per failure, then the totals."""
+    """Run the pack's YAML scenario tests through every evaluator installed; they must agree."""
+    from engine.evaluators import available, by_name
+    from engine.scenarios import disagreements
+
     p = load_pack(pack)
-    outcomes = run_pack_scenarios(p)
+    runs = {name: run_pack_scenarios(p, by_name(name)) for name in available()}
+    first = next(iter(runs))
+    outcomes = runs[first]
     failed = [o for o in outcomes if not o.passed]
     for o in failed:
         where = f"{Path(o.file).name}:{o.line}" if o.line else Path(o.file).name
         typer.echo(f"FAIL {where} {o.name}: " + "; ".join(o.problems))
-    typer.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
-    if failed:
+    differ = [d for name in runs if name != first for d in disagreements(outcomes, runs[name])]
+    for d in differ:
+        typer.echo(f"DISAGREE {d}: the evaluators ({', '.join(runs)}) give different findings")
+    typer.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed; evaluators: {', '.join(runs)}")
+    if failed or differ:
         raise typer.Exit(1)
 
 
