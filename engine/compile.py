@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from engine.errors import InputError
 from engine.patterns import CompiledRule, assertion_order, describe, fields_read
 
 if TYPE_CHECKING:
@@ -46,6 +47,10 @@ def explain_pack(pack: Pack, engine_json: bool = False) -> dict[str, Any]:
         r = pack.rule(rule_id)
         entry: dict[str, Any] = {"clause": r.clause, "template": r.kind, **describe(compiled)}
         if engine_json:
+            from engine.evaluators import available
+
+            if "durable_rules" not in available():
+                raise InputError("--engine needs durable-rules, which is not installed here (Python 3.13+)")
             from engine.runner import ruleset
 
             entry["durable_rules"] = ruleset(compiled, {"as_of": "$as_of", "period_start": "$period_start", "period_end": "$period_end"})

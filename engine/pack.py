@@ -19,6 +19,7 @@ from engine.calendar import WorkingCalendar, build_calendar, civil_period
 from engine.calendar.reckon import Reckoning
 from engine.errors import InputError
 from engine.namecheck import check_rule
+from engine.suggest import did_you_mean
 from engine.rule import Rule, parse_rules
 from engine.yamlio import LineDict, load_yaml, locate, validation_errors
 from facts.model import FACT_TYPES
@@ -267,7 +268,12 @@ def _names_and_clause(
     errors = check_rule(raw, rule.resolved_check or {}, file, types, set(kind.variables))
     if contract.clauses and rule.clause not in contract.clauses:
         errors.append(
-            InputError(f"clause {rule.clause!r} is not in contract.yaml clauses", file=file, line=rule.line, field=f"{rule.id}.clause")
+            InputError(
+                f"clause {rule.clause!r} is not in contract.yaml clauses{did_you_mean(rule.clause, contract.clauses)}",
+                file=file,
+                line=locate(raw, ("clause",)),
+                field=f"{rule.id}.clause",
+            )
         )
     if not errors and kind.checkable:
         try:

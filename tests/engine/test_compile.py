@@ -9,6 +9,7 @@ import pytest
 
 from engine.cli.main import main
 from engine.compile import compile_pack
+from engine.evaluators import available
 from engine.pack import load_pack
 from engine.patterns import Param
 
@@ -42,6 +43,11 @@ def test_rules_compile_prints_fact_types_fields_and_parameters(capsys: pytest.Ca
     assert "$maintenance_notice_working_days (= 7)" in notice["parameters"]
     whens = [w for o in notice["outcomes"] for w in o["when"]]
     assert "maintenance: maintenance [affects_service == true, notice_days < $maintenance_notice_working_days (= 7), other_reading_days < $maintenance_notice_working_days (= 7)]" in whens
+
+
+
+@pytest.mark.skipif("durable_rules" not in available(), reason="durable-rules not installed (Python 3.13+)")
+def test_rules_compile_engine_shows_the_durable_rules_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "compile", str(PACK), "--engine"]) == 0
     raw = json.loads(capsys.readouterr().out)["HB-OPS-NOTICE"]["durable_rules"]
     assert {"$lt": {"notice_days": 7}} in raw["1:breach"]["all"][0]["maintenance"]["$and"]

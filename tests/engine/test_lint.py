@@ -220,3 +220,79 @@ def test_the_scenario_example_in_the_reference_page_is_a_valid_scenario() -> Non
     for block in scenarios:
         for case in parse_yaml(block, "docs/rules.md"):
             Scenario.model_validate(case)
+
+
+# --- every name a rule uses (issue 10) ------------------------------------------------
+
+NAMES = """\
+- id: N-NOTICE
+  clause: 四（三）6
+  text: 乙方进行检修线路……提前7个工作日通知甲方。
+  title: 计划性维护须提前7个工作日通知
+  obligor: party_b
+  check:
+    kind: advance_notice
+    facts: maintenence
+    event_date: start
+    notice_date: notified_on
+    working_days: $maintenance_notice_working_days
+- id: N-WHERE
+  clause: 四（三）6
+  text: 乙方进行检修线路……提前7个工作日通知甲方。
+  title: 计划性维护须提前7个工作日通知
+  obligor: party_b
+  check:
+    kind: advance_notice
+    facts: maintenance
+    where: {affects_servic: true}
+    event_date: start
+    notice_date: notifed_on
+    working_days: $maintenance_notice_working_days
+  message:
+    zh: "{subject}通知日{notice_dat}"
+    en: "{subject} notified {notice_date"
+- id: N-PAY
+  clause: 三.2
+  text: 甲方在收到发票后60个工作日内支付
+  title: 付款期限
+  obligor: party_a
+  check:
+    kind: respond_within
+    facts: invoice
+    trigger_date: issued_on
+    working_days: $payment_working_days
+    response: {facts: payment, match: invoice, date: paid_on, amount: amont}
+"""
+
+
+@pytest.mark.parametrize(
+    ("needle", "nth", "expect"),
+    [
+        ("facts: maintenence", 1, "did you mean `maintenance`?"),
+        ("where: {affects_servic: true}", 1, "did you mean `affects_service`?"),
+        ("notice_date: notifed_on", 1, "did you mean `notified_on`?"),
+        ('zh: "{subject}通知日{notice_dat}"', 1, "did you mean `notice_date`?"),
+        ('en: "{subject} notified {notice_date"', 1, "{"),
+        ("response: {facts: payment, match: invoice", 1, "did you mean `invoice_id`?"),
+        ("response: {facts: payment, match: invoice", 1, "did you mean `amount`?"),
+    ],
+)
+def test_lint_checks_every_name_with_file_line_and_suggestion(tmp_path: Path, capsys, needle: str, nth: int, expect: str) -> None:
+    root = make_pack(tmp_path, {"rules.yaml": NAMES})
+    code, out = lint(root, capsys)
+    assert code == 2
+    line = line_of(NAMES, needle, nth)
+    mine = [x for x in out.splitlines() if f"rules.yaml:{line}:" in x]
+    assert any(expect in x for x in mine), (line, out)
+
+
+def test_check_refuses_a_pack_that_lint_rejects(tmp_path: Path, capsys) -> None:
+    bad_clause = GOOD.replace("clause: 四（三）6", "clause: 四（三）99", 1)
+    root = make_pack(tmp_path, {"rules.yaml": bad_clause})
+    code, out = lint(root, capsys)
+    assert code == 2 and "clause '四（三）99' is not in contract.yaml clauses" in out
+    example = ROOT / "examples" / "hebi-2026h2"
+    code = main(["check", str(example), "--pack", str(root), "--half", "2026H2", "--ledger", str(tmp_path / "l.sqlite")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"rules.yaml:{line_of(bad_clause, '四（三）99')}" in err and "四（三）99" in err

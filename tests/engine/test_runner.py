@@ -18,18 +18,19 @@ import os
 import random
 from pathlib import Path
 
-import durable_rules_engine as dre
 import pytest
-from durable.engine import Host, MessageNotHandledException, MessageObservedException
-from packkit import write_pack
 
-import engine.runner as runner
-from engine import reference
-from engine.evaluate import evaluate
-from engine.pack import Pack, load_pack
-from engine.patterns import CompiledRule, Outcome, Param, Pattern, Record, Ref, Test, fields_read
-from engine.runner import EvaluationError, fnv1a_32, match, unique_ids
-from facts.model import Device, Incident, OnsiteDay, StaffMember
+dre = pytest.importorskip("durable_rules_engine", reason="durable-rules is not installed (Python 3.13+)")
+from durable.engine import Host, MessageNotHandledException, MessageObservedException  # noqa: E402
+from packkit import write_pack  # noqa: E402
+
+import engine.runner as runner  # noqa: E402
+from engine import reference  # noqa: E402
+from engine.evaluate import evaluate  # noqa: E402
+from engine.pack import Pack, load_pack  # noqa: E402
+from engine.patterns import CompiledRule, Outcome, Param, Pattern, Record, Ref, Test, fields_read  # noqa: E402
+from engine.runner import EvaluationError, fnv1a_32, match, unique_ids  # noqa: E402
+from facts.model import Device, Incident, OnsiteDay, StaffMember  # noqa: E402
 
 # --- a threshold rule over "reading" facts: value against the fact's own bound -----------
 
