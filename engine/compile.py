@@ -42,10 +42,16 @@ def compile_pack(pack: Pack) -> dict[str, CompiledRule]:
 
 def explain_pack(pack: Pack, engine_json: bool = False) -> dict[str, Any]:
     """What `lvyue rules compile` prints."""
+    from engine.kinds import KINDS
+
     out: dict[str, Any] = {}
     for rule_id, compiled in compile_pack(pack).items():
         r = pack.rule(rule_id)
-        entry: dict[str, Any] = {"clause": r.clause, "template": r.kind, **describe(compiled)}
+        entry: dict[str, Any] = {"clause": r.clause, "template": r.kind}
+        derived = KINDS[r.kind].derives(r.spec)
+        if derived:
+            entry["derived"] = derived
+        entry.update(describe(compiled))
         if engine_json:
             from engine.evaluators import available
 

@@ -19,8 +19,8 @@ from engine.calendar import WorkingCalendar, build_calendar, civil_period
 from engine.calendar.reckon import Reckoning
 from engine.errors import InputError
 from engine.namecheck import check_rule
-from engine.suggest import did_you_mean
 from engine.rule import Rule, parse_rules
+from engine.suggest import did_you_mean
 from engine.yamlio import LineDict, load_yaml, locate, validation_errors
 from facts.model import FACT_TYPES
 from facts.typedecl import PACK_FILE, registry

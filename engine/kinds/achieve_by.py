@@ -17,7 +17,17 @@ from pydantic import BaseModel, ConfigDict, StrictInt
 
 from engine.billing import settled_on
 from engine.calendar import civil_period, late_days
-from engine.kinds.base import Context, Item, Kind, SpecBase, due_outcomes, field_date, iso, matches
+from engine.kinds.base import (
+    Context,
+    Item,
+    Kind,
+    SpecBase,
+    due_outcomes,
+    field_date,
+    iso,
+    matches,
+    selection,
+)
 from engine.kinds.latefee import LateFee, apply_late_fee
 from engine.kinds.periodic import Passed
 
@@ -51,6 +61,11 @@ class AchieveBy(Kind):
 
     def outcomes(self, rule, spec: AchieveBySpec, types):
         return due_outcomes("target", f"{spec.facts}.achieved", (), "achieved_on", "due_on", pending=spec.pending)
+
+    def derives(self, spec: AchieveBySpec) -> dict[str, str]:
+        by = ", ".join(f"{k}={v}" for k, v in spec.by.model_dump(exclude_defaults=True).items())
+        how = f"day the sum of {spec.sum_field} reaches {spec.sum_at_least}" if spec.sum_field else f"first {spec.date_field}"
+        return {f"{spec.facts}.achieved": f"due_on = {by}; achieved_on = {how} of {selection(spec)}; late_days = late_days(due_on, achieved_on)"}
 
     def deadline(self, spec: AchieveBySpec, ctx: Context):
         if spec.by.term_end:

@@ -69,6 +69,14 @@ class AdvanceNotice(Kind):
             Outcome("breach", p(Test("notice_days", "absent"))),
         )
 
+    def derives(self, spec: AdvanceNoticeSpec) -> dict[str, str]:
+        fn = "natural_days_between" if spec.natural_days is not None else "working_days_between"
+        other = "lenient" if spec.reading == "strict" else "strict"
+        return {
+            "notice_days": f"{fn}({spec.notice_date}, {spec.event_date}), {spec.reading} reading",
+            "other_reading_days": f"the same, {other} reading",
+        }
+
     def expand(self, rule, spec: AdvanceNoticeSpec, ctx: Context) -> list[Item]:
         natural = spec.natural_days is not None
         n = spec.natural_days if natural else spec.working_days

@@ -236,6 +236,16 @@ class Kind:
     def outcomes(self, rule: Rule, spec: Any, types: dict[str, type[Fact]]) -> tuple[Outcome, ...]:
         raise NotImplementedError
 
+    def derives(self, spec: Any) -> dict[str, str]:
+        """What each derived value or fact type is computed from, for `lvyue rules compile`."""
+        return {}
+
+
+def selection(spec: SpecBase) -> str:
+    """`staff where core == true, local == true`: the facts an aggregate counts."""
+    parts = [f"{k} == {v}" for k, v in spec.where.items()] + [f"{k} != {v}" for k, v in spec.where_not.items()]
+    return spec.facts + (f" where {', '.join(parts)}" if parts else "")
+
 
 def uniq(facts: Iterable[Fact]) -> list[Fact]:
     seen: dict[tuple[str, str], Fact] = {}

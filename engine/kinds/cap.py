@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from engine.kinds.base import Context, Item, Kind, Refs, SpecBase, field_date, single
+from engine.kinds.base import Context, Item, Kind, Refs, SpecBase, field_date, selection, single
 from engine.kinds.periods import Every, periods
 from engine.patterns import Outcome, Test
 
@@ -35,6 +35,9 @@ class Cap(Kind):
     Spec = CapSpec
     variables = {"total", "cap", "headroom", "period_label"}
     summary = "money within a limit"
+
+    def derives(self, spec: CapSpec) -> dict[str, str]:
+        return {f"{spec.facts}.per_{spec.per}": f"total = sum of {spec.amount_field} of {selection(spec)} by {spec.date_field}, each {spec.per}"}
 
     def outcomes(self, rule, spec: CapSpec, types):
         t, cap = f"{spec.facts}.per_{spec.per}", Refs(rule)("at_most", spec.at_most)

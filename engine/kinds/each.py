@@ -66,6 +66,9 @@ class Each(Kind):
             Outcome("breach", p(Test(spec.field, "absent")), values=(("bound", "—"), ("test", "有值"))),
         )
 
+    def derives(self, spec: EachSpec) -> dict[str, str]:
+        return {"parity": f"{spec.field} mod 2"} if spec.odd else {}
+
     def expand(self, rule, spec: EachSpec, ctx: Context) -> list[Item]:
         items = []
         for f, d in ctx.dated(spec, spec.date_field):

@@ -54,6 +54,9 @@ class Fee(Kind):
             Outcome("breach", p(Test("excess", "gt", 0))),
         )
 
+    def derives(self, spec: FeeSpec) -> dict[str, str]:
+        return {"computed": f"{spec.usage} quantity × {spec.catalogue} unit_price over the invoice's months (cut-off day {spec.cutoff_day})", "excess": f"{spec.amount_field} − computed, to the fen"}
+
     def requires(self, spec: FeeSpec) -> set[str]:
         return {spec.facts, spec.usage, spec.catalogue}
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import StrictInt
 
-from engine.kinds.base import Context, Item, Kind, Refs, SpecBase, field_date, single
+from engine.kinds.base import Context, Item, Kind, Refs, SpecBase, field_date, selection, single
 from engine.patterns import Outcome, Test
 
 
@@ -41,6 +41,11 @@ class Maintain(Kind):
 
     def outcomes(self, rule, spec: MaintainSpec, types) -> tuple[Outcome, ...]:
         return count_outcomes(per_day(spec.facts), Refs(rule)("at_least", spec.at_least))
+
+    def derives(self, spec: MaintainSpec) -> dict[str, str]:
+        by = f", per {spec.group_by} in {spec.groups}" if spec.group_by else ""
+        active = f"{spec.active_from} <= day <= {spec.active_to}" if spec.active_to else f"{spec.active_from} <= day"
+        return {per_day(spec.facts): f"count of {selection(spec)} with {active}, each {'working ' if spec.days == 'working' else ''}day{by}"}
 
     def expand(self, rule, spec: MaintainSpec, ctx: Context) -> list[Item]:
         facts = ctx.select(spec.facts, spec.where, spec.where_not)

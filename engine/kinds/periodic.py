@@ -15,7 +15,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, StrictInt
 
 from engine.calendar import deadline_after, late_days
-from engine.kinds.base import Context, Item, Kind, SpecBase, due_outcomes, field_date, iso, matches
+from engine.kinds.base import (
+    Context,
+    Item,
+    Kind,
+    SpecBase,
+    due_outcomes,
+    field_date,
+    iso,
+    matches,
+    selection,
+)
 from engine.kinds.periods import Every, Period, periods
 
 
@@ -54,6 +64,14 @@ class Periodic(Kind):
 
     def outcomes(self, rule, spec: PeriodicSpec, types):
         return due_outcomes("period", f"{spec.facts}.per_{spec.every}", (), "delivered_on", "due_on")
+
+    def derives(self, spec: PeriodicSpec) -> dict[str, str]:
+        due = ", ".join(f"{k}={v}" for k, v in spec.due.model_dump(exclude_none=True).items())
+        passed = f" with {spec.passed.field} in {spec.passed.values}" if spec.passed else ""
+        return {
+            f"{spec.facts}.per_{spec.every}": f"each {spec.every}: due_on = period end + {due}; delivered_on = first "
+            f"{spec.date_field} of {selection(spec)}{passed}; late_days = late_days(due_on, delivered_on)"
+        }
 
     def _belongs(self, spec: PeriodicSpec, f: Any, p: Period) -> bool:
         if spec.period_field:

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, StrictInt
 
-from engine.kinds.base import Context, Item, Kind, Refs, SpecBase
+from engine.kinds.base import Context, Item, Kind, Refs, SpecBase, selection
 from engine.kinds.maintain import count_outcomes, per_day
 from engine.patterns import Outcome
 
@@ -37,6 +37,10 @@ class Presence(Kind):
 
     def outcomes(self, rule, spec: PresenceSpec, types) -> tuple[Outcome, ...]:
         return count_outcomes(per_day(spec.facts), Refs(rule)("at_least", spec.at_least))
+
+    def derives(self, spec: PresenceSpec) -> dict[str, str]:
+        roster = f" on the roster {spec.roster.facts} where {spec.roster.where}" if spec.roster else ""
+        return {per_day(spec.facts): f"distinct {spec.person_field} of {selection(spec)}{roster}, each working day (make-up days included)"}
 
     def requires(self, spec: PresenceSpec) -> set[str]:
         return {spec.facts} | ({spec.roster.facts} if spec.roster else set())

@@ -121,6 +121,13 @@ class RespondWithin(Kind):
         scope = scope_tests(spec, Refs(rule), types)
         return due_outcomes(alias_of(spec.facts), spec.facts, scope, "responded_on", "due_on")
 
+    def derives(self, spec: RespondWithinSpec) -> dict[str, str]:
+        n = spec.deadline_field or ", ".join(
+            f"{k}={v}" for k, v in (("working_days", spec.working_days), ("natural_days", spec.natural_days), ("months", spec.months)) if v
+        )
+        done = spec.response_date or f"{spec.response.date} of the {spec.response.facts} whose {spec.response.match} is its id"  # type: ignore[union-attr]
+        return {"due_on": f"deadline({spec.trigger_date}, {n})", "responded_on": done, "late_days": "late_days(due_on, responded_on)"}
+
     def expand(self, rule, spec: RespondWithinSpec, ctx: Context) -> list[Item]:
         start, _ = ctx.window()
         items = []
