@@ -157,6 +157,9 @@ NAMES: dict[str, tuple[Name, ...]] = {
     ),
     "each": (*BASE, FieldAt("field", NUMBER), FieldAt("date_field", DATE)),
     "manual": (),
+    # the generic form: the rest (derivations, aliases, outcome tests, values) is checked
+    # by engine.kinds.when.plan, called from _check_when below
+    "when": BASE,
 }
 
 _ABSENT = object()
@@ -181,6 +184,10 @@ def check_rule(
     kind = check.get("kind") if isinstance(check, dict) else None
     if isinstance(kind, str) and kind in NAMES:
         out += _check_names(NAMES[kind], kind, raw, check, file, types, rule_id)
+    if kind == "when":
+        found, variables = _check_when(raw, check, file, types, rule_id)
+        out += found
+        kind_variables = kind_variables | variables
     out += _check_messages(raw, file, kind_variables | COMMON_VARIABLES, rule_id)
     return out
 
@@ -288,10 +295,10 @@ def _field_problem(name: str, want: Want, fact_type: str, fields: dict[str, Any]
         return f"`{name}` is not a field of `{fact_type}`{hint}"
     if want == "any":
         return None
-    have = _field_kind(fields[name])
+    have = field_kind(fields[name])
     if have == "other" or have in _FITS[want]:
         return None
-    fitting = [f for f in fields if _field_kind(fields[f]) in _FITS[want]]
+    fitting = [f for f in fields if field_kind(fields[f]) in _FITS[want]]
     best = nearest(name, fitting)
     if best:
         hint = f" (did you mean `{best}`?)"
@@ -314,7 +321,7 @@ def _base_type(annotation: Any) -> Any:
     return annotation
 
 
-def _field_kind(annotation: Any) -> str:
+def field_kind(annotation: Any) -> str:
     """A word for a field's type as a contract engineer says it: date, text, decimal, ..."""
     t = _base_type(annotation)
     origin = get_origin(t)
@@ -345,6 +352,39 @@ def _field_kind(annotation: Any) -> str:
     if issubclass(t, (list, tuple, set, frozenset)):
         return "list"
     return "other"
+
+
+# --- the generic form -----------------------------------------------------------------
+
+
+def _check_when(
+    raw: LineDict, check: dict[str, Any], file: str, types: Mapping[str, type[Fact]], rule_id: str
+) -> tuple[list[InputError], set[str]]:
+    """A `when` rule's aliases, derivations, field tests and values; and the placeholders it offers.
+
+    A check that does not validate as a WhenSpec is left to the rule parser, which reports it.
+    """
+    from pydantic import ValidationError
+
+    from engine.kinds.when import WhenSpec, message_variables, plan
+
+    try:
+        spec = WhenSpec.model_validate(check)
+    except ValidationError:
+        return [], set()
+    written = raw.get("check")
+    found = plan(written if isinstance(written, dict) else check, spec, types)
+    out = [
+        InputError(
+            p.message,
+            file=file,
+            line=locate(raw, ("check", *p.path)),
+            field=f"{rule_id}.check.{'.'.join(str(x) for x in p.path)}",
+        )
+        for p in found.problems
+        if p.path != ("facts",)  # the table's FactTypeAt("facts") reports it
+    ]
+    return out, message_variables(spec)
 
 
 # --- messages ------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from engine.kinds.precedes import Precedes
 from engine.kinds.presence import Presence
 from engine.kinds.prohibit import Prohibit
 from engine.kinds.respond_within import RespondWithin
+from engine.kinds.when import When
 
 KINDS: dict[str, Kind] = {
     k.name: k
@@ -33,6 +34,7 @@ KINDS: dict[str, Kind] = {
         Prohibit(),
         Each(),
         Manual(),
+        When(),
     )
 }
 

@@ -413,9 +413,9 @@ def test_datetime_and_annotated_fields_of_a_declared_type() -> None:
 
 
 def test_a_kind_not_in_the_table_passes_but_its_message_is_checked() -> None:
-    assert "when" not in NAMES
+    assert "freeform" not in NAMES
     text = HEAD + """\
-    kind: when
+    kind: freeform
     facts: no_such_type
     anything: goes
   message:
