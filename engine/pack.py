@@ -278,6 +278,8 @@ def _names_and_clause(
     if not errors and kind.checkable:
         try:
             compile_rule(rule, types)
+        except InputError as exc:
+            errors.append(InputError(exc.message, file=file, line=exc.line or locate(raw, ("check",)), field=exc.field))
         except ValueError as exc:
             errors.append(InputError(str(exc), file=file, line=locate(raw, ("check",)), field=f"{rule.id}.check"))
     return errors

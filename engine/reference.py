@@ -61,18 +61,35 @@ def match(rule: CompiledRule, records: Sequence[Record], runtime: dict[str, Any]
     by_type: dict[str, list[int]] = {}
     for i, r in enumerate(records):
         by_type.setdefault(r.type, []).append(i)
+    index: dict[tuple[str, str], dict[Any, list[int]]] = {}
+
+    def candidates(p: Pattern, bound: dict[str, Record]) -> list[int]:
+        """The facts of p's type; narrowed by an equality join to a bound fact (a hash lookup)."""
+        for t in p.tests:
+            if t.op == "eq" and isinstance(t.value, Ref) and t.value.alias in bound:
+                key = (p.type, t.field)
+                if key not in index:
+                    index[key] = {}
+                    for j in by_type.get(p.type, []):
+                        v = records[j].fields.get(t.field)
+                        if v is not None and not isinstance(v, list):
+                            index[key].setdefault(v, []).append(j)
+                want = bound[t.value.alias].fields.get(t.value.field)
+                return index[key].get(want, []) if want is not None and not isinstance(want, list) else []
+        return by_type.get(p.type, [])
+
     found: set[Match] = set()
     for k, outcome in enumerate(rule.outcomes):
 
         def extend(level: int, chosen: list[int], bound: dict[str, Record], o=outcome, k=k) -> None:
             if level == len(o.all):
                 for p in o.absent:
-                    if any(_fits(p, records[j], bound, runtime) for j in by_type.get(p.type, [])):
+                    if any(_fits(p, records[j], bound, runtime) for j in candidates(p, bound)):
                         return
                 found.add(Match(k, tuple(chosen)))
                 return
             p = o.all[level]
-            for j in by_type.get(p.type, []):
+            for j in candidates(p, bound):
                 if _fits(p, records[j], bound, runtime):
                     extend(level + 1, [*chosen, j], {**bound, p.alias: records[j]})
 

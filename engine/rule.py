@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
 from engine.errors import InputError
+from engine.patterns import RUNTIME
 from engine.yamlio import LineDict, LineList, locate, validation_errors
 
 Severity = Literal["critical", "major", "minor"]
@@ -77,6 +78,8 @@ def resolve_refs(node: Any, params: dict[str, Any], path: tuple[Any, ...] = ()) 
         return [resolve_refs(v, params, (*path, i)) for i, v in enumerate(node)]
     if isinstance(node, str) and node.startswith("$") and len(node) > 1:
         name = node[1:]
+        if name in RUNTIME:
+            return node  # `$as_of` & co.: compiled as a run-time value, supplied when the rule runs
         if name not in params:
             raise _Missing(name, path)
         return params[name]

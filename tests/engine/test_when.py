@@ -26,7 +26,7 @@ from engine.evaluate import Evaluation, evaluate
 from engine.kinds.when import expand_template
 from engine.namecheck import check_rule
 from engine.pack import Pack, load_pack
-from engine.patterns import RUNTIME, Param, Ref
+from engine.patterns import Param, Ref
 from engine.yamlio import parse_yaml
 from facts.model import Invoice, Payment, ResourceRequest
 from facts.typedecl import registry
@@ -35,17 +35,6 @@ D = dt.date
 T = dt.datetime
 CAL = WorkingCalendar()
 _resolve = engine.rule.resolve_refs
-
-
-@pytest.fixture(autouse=True)
-def runtime_names_unresolved(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`$as_of` & co. are run-time values: the rule parser must leave them as written.
-
-    Until engine/rule.py's resolve_refs skips engine.patterns.RUNTIME names itself,
-    resolve them to their own text, which is what that change will do.
-    """
-    keep = {n: f"${n}" for n in RUNTIME}
-    monkeypatch.setattr(engine.rule, "resolve_refs", lambda node, params, path=(): _resolve(node, {**params, **keep}, path))
 
 
 def make_pack(tmp_path: Path, rules: str, types: str | None = None) -> Pack:
