@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from engine.calendar.reckon import Reckoning
+from engine.money import money
 from facts.model import Fact
 
 Status = Literal["breach", "at_risk", "no_evidence", "manual", "compliant"]
@@ -127,6 +128,3 @@ class Finding:
         }
 
 
-def money(v: Decimal) -> str:
-    """Amounts in JSON: exact decimal strings, rounded to the fen only here."""
-    return f"{v.quantize(Decimal('0.01'))}"

@@ -13,7 +13,8 @@ from typing import Any
 
 from engine import __version__
 from engine.evaluate import Evaluation
-from engine.findings import STATUSES, money
+from engine.findings import STATUSES
+from engine.money import money
 from facts.evidence import EvidenceSet
 
 # Worst first: a clause's status is the worst of its findings.

@@ -151,7 +151,7 @@ def run_scenario(pack: Pack, sc: Scenario, raw: LineDict, file: str, evaluator: 
         if e.note is not None and not any(e.note in n for n in f.notes):
             out.problems.append(f"{e.rule} {f.subject}: no note containing {e.note!r} (notes: {f.notes})")
         for k, v in e.amounts.items():
-            from engine.findings import money
+            from engine.money import money
 
             got_a = money(f.amounts[k]) if k in f.amounts else None
             if got_a != v:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from engine.money import FEN
+
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 PLACES = ("仟", "佰", "拾", "")  # within a group of four digits
-FEN = Decimal("0.01")
 
 
 def _group(n: int) -> str:

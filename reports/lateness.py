@@ -17,7 +17,8 @@ from typing import Any
 
 from engine.billing import settled_on
 from engine.calendar import late_days
-from reports.settlement import fen, yuan
+from engine.money import fen
+from reports.settlement import yuan
 
 
 @dataclass

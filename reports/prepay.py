@@ -19,15 +19,14 @@ from typing import Any
 from engine.billing import BillingRule, bill, total
 from engine.calendar import civil_period, deadline_after
 from engine.kinds.periods import periods
+from engine.money import fen, money
 from engine.pack import Pack
 from reports.capital import capital
 from reports.lateness import lateness
 from reports.settlement import (
     Params,
     Settlement,
-    fen,
     label_months,
-    money,
     months_between,
     period_label,
     yuan,
@@ -357,9 +356,13 @@ class PrepayCheck:
 
     def sme(self, due: dict[str, Any] | None) -> dict[str, Any]:
         sme = self.contract["parties"]["party_b"].get("sme")
-        cap_days = self.p.integer("sme_payment_days_cap") if self.p.has("sme_payment_days_cap") else 60
+        if not self.p.has("sme_payment_days_cap"):
+            note = "合同包未设置 sme_payment_days_cap（中小企业付款期限上限）：未核对"
+            return {"sme": sme, "cap_days": None, "exceeds": None, "note": note}
+        cap_days = self.p.integer("sme_payment_days_cap")
+        term = f"发票后{self.p.integer('payment_working_days')}个工作日"
         out: dict[str, Any] = {"sme": sme, "cap_days": cap_days, "exceeds": None}
-        law = "《保障中小企业款项支付条例》：机关、事业单位向中小企业支付款项，付款期限最长不得超过60日（自交付/验收之日起算）"
+        law = f"《保障中小企业款项支付条例》：机关、事业单位向中小企业支付款项，付款期限最长不得超过{cap_days}日（自交付/验收之日起算）"
         if due is not None:
             issued = dt.date.fromisoformat(due["invoice_date"])
             limit = civil_period(self.cal, issued, days=cap_days).value
@@ -367,9 +370,9 @@ class PrepayCheck:
         if sme is False:
             out["note"] = "乙方非中小企业：不适用" + law
         elif sme is True:
-            out["note"] = f"乙方为中小企业：{law}。合同“发票后60个工作日”折合{out.get('calendar_days', '—')}个自然日，需人工核对是否超出。"
+            out["note"] = f"乙方为中小企业：{law}。合同“{term}”折合{out.get('calendar_days', '—')}个自然日，需人工核对是否超出。"
         else:
-            out["note"] = f"乙方是否为中小企业未确认（人工核查）：若是，{law}；合同“发票后60个工作日”折合{out.get('calendar_days', '—')}个自然日。"
+            out["note"] = f"乙方是否为中小企业未确认（人工核查）：若是，{law}；合同“{term}”折合{out.get('calendar_days', '—')}个自然日。"
         return out
 
     # --- the overdue sum ---------------------------------------------------------------------------

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import ValidationError
 
 from engine.errors import InputError
 from engine.kinds.periods import months_of
+from engine.money import fen
 from facts.model import (
     CatalogueItem,
     Fact,
@@ -28,7 +29,6 @@ from facts.model import (
     UsageLine,
 )
 
-FEN = Decimal("0.01")
 MODELS: dict[str, type[Fact]] = {
     "catalogue": CatalogueItem,
     "usage": UsageLine,
@@ -38,16 +38,6 @@ MODELS: dict[str, type[Fact]] = {
     "incident": Incident,
     "report": Report,
 }
-
-
-def fen(amount: Decimal) -> Decimal:
-    """Round to the fen (half up): done once, at the end of a computation."""
-    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
-
-
-def money(amount: Decimal) -> str:
-    """Exact JSON form, rounded to the fen: 7048040.00."""
-    return str(fen(amount))
 
 
 def yuan(amount: Decimal) -> str:

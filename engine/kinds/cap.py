@@ -12,9 +12,8 @@ from typing import Literal
 
 from engine.kinds.base import Context, Item, Kind, Refs, SpecBase, field_date, selection, single
 from engine.kinds.periods import Every, periods
+from engine.money import fen
 from engine.patterns import Outcome, Test
-
-FEN = Decimal("0.01")
 
 
 class CapSpec(SpecBase):
@@ -23,11 +22,6 @@ class CapSpec(SpecBase):
     date_field: str
     per: Every = "contract_year"
     at_most: Decimal
-
-
-def to_fen(amount: Decimal) -> Decimal:
-    """Money as compared: rounded to the fen (banker's rounding, as before)."""
-    return amount.quantize(FEN)
 
 
 class Cap(Kind):
@@ -58,7 +52,7 @@ class Cap(Kind):
                     key=p.label,
                     subject=p.label,
                     type=f"{spec.facts}.per_{spec.per}",
-                    fields={"period": p.label, "total": to_fen(total)},
+                    fields={"period": p.label, "total": fen(total)},
                     evidence=mine,
                     period=(p.start, p.end),
                     values={

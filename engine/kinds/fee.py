@@ -25,8 +25,8 @@ from engine.kinds.base import (
     scope_tests,
     single,
 )
-from engine.kinds.cap import to_fen
 from engine.kinds.periods import months_of
+from engine.money import fen
 from engine.patterns import Outcome, Test
 
 
@@ -78,7 +78,7 @@ class Fee(Kind):
                     key=inv.id,
                     subject=inv.id,
                     type=spec.facts,
-                    fields={**fact_fields(inv), "computed": computed, "excess": to_fen(invoiced) - to_fen(computed)},
+                    fields={**fact_fields(inv), "computed": computed, "excess": fen(invoiced) - fen(computed)},
                     evidence=[inv],
                     values={
                         "invoiced": f"{invoiced:,.2f}",
@@ -86,7 +86,7 @@ class Fee(Kind):
                         "excess": f"{invoiced - computed:,.2f}",
                         "months": "、".join(months),
                     },
-                    amounts={"invoiced": invoiced, "computed": computed, "excess": to_fen(invoiced) - to_fen(computed)},
+                    amounts={"invoiced": invoiced, "computed": computed, "excess": fen(invoiced) - fen(computed)},
                     notes=problems,
                 )
             )

@@ -7,6 +7,7 @@ holidays 2026-09-25..27 (中秋) and 2026-10-01..07 (国庆); make-up working da
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from decimal import Decimal
@@ -209,6 +210,19 @@ def test_sme_note(base: dict) -> None:
     # 2026-09-15 → 2026-12-14 is 90 calendar days, more than the 60-day cap
     assert sme["sme"] is None and sme["calendar_days"] == 90 and sme["exceeds"] is True
     assert "保障中小企业款项支付条例" in sme["note"]
+    assert "不得超过60日" in sme["note"] and "发票后60个工作日" in sme["note"]  # both from the pack
+
+
+def test_sme_note_quotes_the_pack_parameters_and_never_assumes_one(base: dict) -> None:
+    changed = with_param(with_param(base, "sme_payment_days_cap", 30), "payment_working_days", 45)
+    sme = prepay(changed)["sme"]
+    assert sme["cap_days"] == 30 and "不得超过30日" in sme["note"] and "发票后45个工作日" in sme["note"]
+    missing = json.loads(json.dumps(base))
+    del missing["parameters"]["sme_payment_days_cap"]
+    pack = copy.copy(load_pack(HEBI))  # a pack without the parameter either
+    pack.params = {k: v for k, v in pack.params.items() if k != "sme_payment_days_cap"}
+    sme = build_prepay(missing, pack, load_settlement(missing), None)["sme"]
+    assert sme["cap_days"] is None and sme["exceeds"] is None and "未核对" in sme["note"]
 
 
 # --- budget cap ----------------------------------------------------------------------------------
