@@ -179,10 +179,14 @@ class Pack:
         return r
 
 
+# Pack files that are data, not rules: settlement model and the pack's own templates.
+PACK_DATA_FILES = ("settlement.yaml", "templates.yaml")
+
+
 def _rule_files(root: Path, contract: Contract) -> list[Path]:
     if contract.rule_files:
         return [root / f for f in contract.rule_files]
-    not_rules = {"contract.yaml", PACK_FILE, *(Path(f).name for f in contract.calendar_overrides)}
+    not_rules = {"contract.yaml", *PACK_DATA_FILES, PACK_FILE, *(Path(f).name for f in contract.calendar_overrides)}
     return sorted(p for p in root.glob("*.yaml") if p.name not in not_rules)
 
 

@@ -395,10 +395,10 @@ class FaultTicket(Fact):
 
 
 def test_datetime_and_annotated_fields_of_a_declared_type() -> None:
-    types = {**FACT_TYPES, "fault_ticket": FaultTicket}
+    types = {**FACT_TYPES, "repair_ticket": FaultTicket}
     text = HEAD + """\
     kind: respond_within
-    facts: fault_ticket
+    facts: repair_ticket
     trigger_date: reported_at
     response_date: repaired_at
     natural_days: 1
@@ -407,7 +407,7 @@ def test_datetime_and_annotated_fields_of_a_declared_type() -> None:
     bad = text.replace("response_date: repaired_at", "response_date: note")
     e = one(run(bad, types), "T-1.check.response_date")
     assert "`note` is a text field, a date is needed" in e.message
-    cap = HEAD + "    kind: cap\n    facts: fault_ticket\n    amount_field: cost\n    date_field: reported_at\n    at_most: 10\n"
+    cap = HEAD + "    kind: cap\n    facts: repair_ticket\n    amount_field: cost\n    date_field: reported_at\n    at_most: 10\n"
     assert run(cap, types) == []
     assert run(text) != []  # without the declaration the type is unknown
 

@@ -212,7 +212,7 @@ def test_all_paid_is_one_compliant_finding_with_the_payments_as_evidence(tmp_pat
 
 TICKETS = """
 types:
-  fault_ticket:
+  repair_ticket:
     title_zh: 故障工单
     description: A fault report and when it was answered.
     key: id
@@ -223,7 +223,7 @@ types:
 
 RESPONSE = HEAD + """\
     kind: when
-    facts: fault_ticket
+    facts: repair_ticket
     derive:
       wait: {fn: minutes_between, a: reported_at, b: responded_at}
       office: {fn: working_minutes, a: reported_at, b: responded_at, window: "08:30-17:30"}
@@ -238,8 +238,8 @@ RESPONSE = HEAD + """\
 
 def test_minutes_and_working_minutes_on_timestamps(tmp_path: Path) -> None:
     pack = make_pack(tmp_path, RESPONSE, TICKETS)
-    ticket = pack.fact_types["fault_ticket"]
-    facts = {"fault_ticket": [
+    ticket = pack.fact_types["repair_ticket"]
+    facts = {"repair_ticket": [
         # F1 Wed 09-30 16:00 → Thu 10-08 09:00. Continuous: 7 days 17 h = 10080 + 1020 = 11100 min.
         # Working time: 09-30 16:00-17:30 = 90; 10-01..07 holidays 0; 10-08 08:30-09:00 = 30 → 120.
         ticket(id="F1", reported_at=T(2026, 9, 30, 16, 0), responded_at=T(2026, 10, 8, 9, 0)),
@@ -254,12 +254,12 @@ def test_minutes_and_working_minutes_on_timestamps(tmp_path: Path) -> None:
     assert (f.details["wait"], f.details["office"], f.details["hours"]) == (11100, 120, "185.0000")
     assert ev.items_checked == 3
     # the same numbers straight from the vocabulary
-    values = {k: getattr(facts["fault_ticket"][i], k) for i in (1,) for k in ("reported_at", "responded_at")}
+    values = {k: getattr(facts["repair_ticket"][i], k) for i in (1,) for k in ("reported_at", "responded_at")}
     office = run(lookup("working_minutes"), CAL, values, {"a": "reported_at", "b": "responded_at"})
     wait = run(lookup("minutes_between"), CAL, values, {"a": "reported_at", "b": "responded_at"})
     assert office is not None and wait is not None and (office.value, wait.value) == (60, 960)
     assert office.explanation.makeup_days_met == [D(2026, 10, 10)]
-    f3 = {k: getattr(facts["fault_ticket"][2], k) for k in ("reported_at", "responded_at")}
+    f3 = {k: getattr(facts["repair_ticket"][2], k) for k in ("reported_at", "responded_at")}
     r3 = run(lookup("working_minutes"), CAL, f3, {"a": "reported_at", "b": "responded_at"})
     assert r3 is not None and r3.value == 15
 

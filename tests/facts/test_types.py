@@ -29,9 +29,9 @@ ROSTER = csv_bytes(ROSTER_HEADERS, ROSTER_ROWS, "utf-8")
 # A pack type with one field of every declarable type.
 PACK_FACTS = """\
 types:
-  outage:
+  line_fault:
     title_zh: 故障记录
-    description: An unplanned outage of a contracted system.
+    description: An unplanned line_fault of a contracted system.
     fields:
       system: {type: text, label: 系统}
       count: {type: int, label: 次数}
@@ -58,7 +58,7 @@ OUTAGE_ROWS = [
 OUTAGE_MANIFEST = """\
 files:
   - path: outages.csv
-    type: outage
+    type: line_fault
     columns: {编号: id, 系统: system, 次数: count, 比例: ratio, 扣款: penalty, 是否恢复: recovered,
               日期: day, 开始时间: started, 时长: duration, 等级: level, 团队: teams, 回访: followups}
     values:
@@ -83,7 +83,7 @@ def _error(call: Callable[[], Any]) -> InputError:
 
 
 def test_builtin_types_are_declared_once_and_the_old_names_still_import() -> None:
-    assert len(FACT_TYPES) == 21 and registry(None) is FACT_TYPES
+    assert len(FACT_TYPES) == 26 and registry(None) is FACT_TYPES
     assert model.StaffMember is FACT_TYPES["staff"] and model.UsageLine is FACT_TYPES["usage"]
     assert model.CatalogueItem.fact_type == "catalogue" and model.OnsiteDay.title_zh == "驻场到岗记录"
     for name, cls in FACT_TYPES.items():
@@ -153,7 +153,7 @@ def test_a_pack_type_with_every_field_type_loads_from_csv_with_provenance(
     tmp_path: Path, folder: Callable[..., Path]
 ) -> None:
     types = registry(_pack(tmp_path, PACK_FACTS))
-    declared = {f.type for f in types["outage"].decl.fields.values()}
+    declared = {f.type for f in types["line_fault"].decl.fields.values()}
     assert declared == set(FIELD_TYPES)
     data = csv_bytes(OUTAGE_HEADERS, OUTAGE_ROWS, "utf-8")
     ev = load_evidence(folder("ev", OUTAGE_MANIFEST, {"outages.csv": data}), types=types)
@@ -161,8 +161,8 @@ def test_a_pack_type_with_every_field_type_loads_from_csv_with_provenance(
     assert (report.rows, report.facts, report.title_zh) == (3, 2, "故障记录")
     (rejected,) = report.rejected
     assert (rejected.row, rejected.field) == (4, "时长") and "not a duration" in rejected.reason
-    o1, o2 = ev.facts["outage"]
-    assert isinstance(o1, types["outage"]) and o1.fact_type == "outage"
+    o1, o2 = ev.facts["line_fault"]
+    assert isinstance(o1, types["line_fault"]) and o1.fact_type == "line_fault"
     assert o1.fields() == {
         "id": "O1",
         "system": "门户网站",
@@ -184,7 +184,7 @@ def test_a_pack_type_with_every_field_type_loads_from_csv_with_provenance(
     assert o1.provenance.sha256 == hashlib.sha256(data).hexdigest()
     # without the pack's types the manifest's type is unknown
     err = _error(lambda: load_evidence(folder("ev2", OUTAGE_MANIFEST, {"outages.csv": data})))
-    assert "unknown fact type 'outage'" in err.message
+    assert "unknown fact type 'line_fault'" in err.message
 
 
 def test_a_pack_adds_a_field_to_a_builtin_type(tmp_path: Path, folder: Callable[..., Path]) -> None:
@@ -211,11 +211,11 @@ def test_facts_inspect_and_schema_take_the_pack(
     root = folder("ev", OUTAGE_MANIFEST, {"outages.csv": csv_bytes(OUTAGE_HEADERS, OUTAGE_ROWS, "utf-8")})
     assert main(["facts", "inspect", str(root), "--pack", str(pack), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["files"][0]["title_zh"] == "故障记录" and out["facts_by_type"] == {"outage": 2}
+    assert out["files"][0]["title_zh"] == "故障记录" and out["facts_by_type"] == {"line_fault": 2}
     assert main(["rules", "schema", "--facts", "--pack", str(pack)]) == 0
     listed = {t["type"]: t for t in json.loads(capsys.readouterr().out)}
-    assert set(FACT_TYPES) < set(listed) and listed["outage"]["title_zh"] == "故障记录"
-    level = next(f for f in listed["outage"]["fields"] if f["name"] == "level")
+    assert set(FACT_TYPES) < set(listed) and listed["line_fault"]["title_zh"] == "故障记录"
+    level = next(f for f in listed["line_fault"]["fields"] if f["name"] == "level")
     assert level == {"name": "level", "type": "enum", "label": "等级", "required": True, "values": ["P1", "P2", "P3"]}  # fmt: skip
     assert main(["rules", "schema", "--facts", "--format", "md"]) == 0
     assert "### `maintenance` 检修/割接/升级计划" in capsys.readouterr().out
@@ -235,17 +235,17 @@ BAD_DECLARATIONS = [
         "field 'notified_on' is already declared in maintenance (facts/types/operations.yaml:",
     ),
     (
-        "types:\n  outage:\n    title_zh: 故障\n    description: d\n    fields:\n      at: {type: dattime, label: 时间}\n",  # fmt: skip
+        "types:\n  line_fault:\n    title_zh: 故障\n    description: d\n    fields:\n      at: {type: dattime, label: 时间}\n",  # fmt: skip
         6,
         "unknown field type 'dattime' (did you mean `datetime`?)",
     ),
     (
-        "types:\n  outage:\n    title_zh: 故障\n    description: d\n    fields:\n      level: {type: enum, label: 等级}\n",  # fmt: skip
+        "types:\n  line_fault:\n    title_zh: 故障\n    description: d\n    fields:\n      level: {type: enum, label: 等级}\n",  # fmt: skip
         6,
         "an enum needs values",
     ),
     (
-        "types:\n  outage:\n    title_zh: 故障\n    description: d\n    fields:\n      n:\n        type: int\n        label: 次数\n        default: many\n",  # fmt: skip
+        "types:\n  line_fault:\n    title_zh: 故障\n    description: d\n    fields:\n      n:\n        type: int\n        label: 次数\n        default: many\n",  # fmt: skip
         9,
         "default 'many' is not a int",
     ),
@@ -260,7 +260,7 @@ BAD_DECLARATIONS = [
         "an added field needs optional: true or a default",
     ),
     (
-        "types:\n  outage:\n    title_zh: 故障\n    description: d\n    fields:\n      x: {type: text, lable: x}\n",  # fmt: skip
+        "types:\n  line_fault:\n    title_zh: 故障\n    description: d\n    fields:\n      x: {type: text, lable: x}\n",  # fmt: skip
         6,
         "unknown option 'lable' (did you mean `label`?)",
     ),
@@ -340,7 +340,7 @@ def test_an_enum_value_in_values_must_be_declared(tmp_path: Path, folder: Callab
     data = csv_bytes(OUTAGE_HEADERS, OUTAGE_ROWS, "utf-8")
     err = _error(lambda: load_evidence(folder("ev", manifest, {"outages.csv": data}), types=types))
     assert (err.file, err.line, err.field) == ("evidence.yaml", 7, "values.level")
-    assert "'p3' is not a value of outage.level (one of: P1, P2, P3)" in err.message
+    assert "'p3' is not a value of line_fault.level (one of: P1, P2, P3)" in err.message
     manifest = OUTAGE_MANIFEST.replace("三级: P3", "三级: P33")
     err = _error(lambda: load_evidence(folder("ev2", manifest, {"outages.csv": data}), types=types))
     assert err.message.endswith("(did you mean `P3`?)")
@@ -379,7 +379,7 @@ def test_the_declaration_schema_accepts_the_builtin_files_and_rejects_a_bad_type
     for path in sorted((REPO / "facts" / "types").glob("*.yaml")):
         jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)
     bad = yaml.safe_load(PACK_FACTS)
-    bad["types"]["outage"]["fields"]["day"]["type"] = "dates"
+    bad["types"]["line_fault"]["fields"]["day"]["type"] = "dates"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
 
