@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.calendar import WorkingCalendar, build_calendar, civil_period
-from engine.calendar.reckon import Reckoning
+from engine.calendar.reckon import Explanation, Reckoning
 from engine.errors import InputError
 from engine.namecheck import check_rule
 from engine.rule import Rule, parse_rules
@@ -48,6 +48,7 @@ class Term(BaseModel):
     model_config = ConfigDict(extra="forbid")
     years: int = 0
     months: int = 0
+    end: dt.date | None = None  # a last day the contract states outright ("至2027年6月30日止")
     clause: str
     text: str
     # civil_code: last day per Civil Code art. 202 (2026-07-01 + 1y = 2027-07-01);
@@ -89,6 +90,8 @@ class Contract(BaseModel):
     id: str
     title: str
     signed_on: dt.date
+    # When the service (and every periodic obligation) starts, if not on signing: "服务期限自2026年7月1日起".
+    service_start: dt.date | None = None
     parties: dict[Literal["party_a", "party_b"], Party]
     payee: Payee | None = None
     term: Term
@@ -169,8 +172,14 @@ class Pack:
                 return r
         raise KeyError(rule_id)
 
+    @property
+    def service_start(self) -> dt.date:
+        return self.contract.service_start or self.contract.signed_on
+
     def term_end(self) -> Reckoning:
         t = self.contract.term
+        if t.end is not None:
+            return Reckoning(t.end, Explanation(f"合同约定的服务期限最后一日（{t.clause}）", [f"{t.text}：{t.end.isoformat()}"]))
         r = civil_period(self.calendar, self.contract.signed_on, years=t.years, months=t.months)
         if t.reading == "day_before":
             end = r.value - dt.timedelta(days=1)  # type: ignore[operator]

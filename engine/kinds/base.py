@@ -157,6 +157,11 @@ class Context:
     def signed_on(self) -> dt.date:
         return self.pack.contract.signed_on
 
+    @property
+    def service_start(self) -> dt.date:
+        """Obligations run from here: the service start the contract states, else signing."""
+        return self.pack.service_start
+
     def dated(self, spec: SpecBase, date_field: str) -> Iterator[tuple[Fact, dt.date]]:
         """The rule's facts whose date falls in the window under check, with that date.
 
@@ -177,8 +182,8 @@ class Context:
         return [t for t in dated if t[0] is not None and t[0] <= self.as_of]
 
     def window(self) -> tuple[dt.date, dt.date]:
-        """The days under check: the period, from signing, up to the as-of date."""
-        start = max(self.period[0], self.signed_on)
+        """The days under check: the period, from the service start, up to the as-of date."""
+        start = max(self.period[0], self.service_start)
         end = min(self.period[1], self.as_of)
         return start, end
 

@@ -42,9 +42,9 @@ class Cap(Kind):
 
     def expand(self, rule, spec: CapSpec, ctx: Context) -> list[Item]:
         facts = ctx.select(spec.facts, spec.where, spec.where_not)
-        start = max(ctx.period[0], ctx.signed_on)
+        start = max(ctx.period[0], ctx.service_start)
         items = []
-        for p in periods(spec.per, start, min(ctx.period[1], ctx.as_of), ctx.signed_on):
+        for p in periods(spec.per, start, min(ctx.period[1], ctx.as_of), ctx.service_start):
             mine = [f for f in facts if (d := field_date(f, spec.date_field)) and p.start <= d <= min(p.end, ctx.as_of)]
             total = sum((Decimal(getattr(f, spec.amount_field)) for f in mine), Decimal(0))
             items.append(

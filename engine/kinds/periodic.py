@@ -81,9 +81,9 @@ class Periodic(Kind):
 
     def expand(self, rule, spec: PeriodicSpec, ctx: Context) -> list[Item]:
         facts = ctx.select(spec.facts, spec.where, spec.where_not)
-        start = max(ctx.period[0], ctx.signed_on)
+        start = max(ctx.period[0], ctx.service_start)
         items = []
-        for p in periods(spec.every, start, ctx.period[1], ctx.signed_on):
+        for p in periods(spec.every, start, ctx.period[1], ctx.service_start):
             if p.start > ctx.as_of:
                 continue
             due = deadline_after(

@@ -9,7 +9,8 @@ from typing import Literal
 
 from engine.errors import InputError
 
-Every = Literal["month", "quarter", "half", "year", "contract_year", "contract_half"]
+Every = Literal["month", "quarter", "half", "year", "contract_year", "contract_half", "contract_quarter"]
+CONTRACT_STEP = {"contract_year": 12, "contract_half": 6, "contract_quarter": 3}  # months, from the service start
 
 
 @dataclass(frozen=True)
@@ -25,15 +26,15 @@ def _add_months(d: dt.date, n: int) -> dt.date:
     return dt.date(y, m + 1, min(d.day, _cal.monthrange(y, m + 1)[1]))
 
 
-def periods(every: Every, start: dt.date, end: dt.date, signed_on: dt.date) -> list[Period]:
-    """Every period of this kind that overlaps [start, end]."""
+def periods(every: Every, start: dt.date, end: dt.date, origin: dt.date) -> list[Period]:
+    """Every period of this kind that overlaps [start, end]; contract periods count from `origin`."""
     out: list[Period] = []
     if every.startswith("contract_"):
-        step = 12 if every == "contract_year" else 6
+        step = CONTRACT_STEP[every]
         k = 0
         while True:
-            a = _add_months(signed_on, k * step)
-            b = _add_months(signed_on, (k + 1) * step) - dt.timedelta(days=1)
+            a = _add_months(origin, k * step)
+            b = _add_months(origin, (k + 1) * step) - dt.timedelta(days=1)
             if a > end:
                 break
             if b >= start:
