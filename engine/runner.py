@@ -159,18 +159,68 @@ def match(
 ) -> list[Match]:
     """Every match durable_rules finds for the rule's outcomes over these records.
 
-    A rule whose outcomes test one fact at a time (no joins, no absence) is
-    run in chunks, each in a fresh ruleset deleted afterwards. `order`
-    permutes assertion order within a type and `names` sets the fact ids
-    (tests use them to show the answer depends on neither).
+    durable_rules slows super-linearly in one large ruleset, so records are
+    run in chunks, each in a fresh ruleset deleted afterwards: a rule that
+    tests one fact at a time is cut anywhere; a rule whose other patterns are
+    all joined to the subject by equality is cut by subjects, each chunk
+    taking the joined facts whose key one of its subjects has (no match can
+    span two chunks). Anything else runs whole. `order` permutes assertion
+    order within a type and `names` sets the fact ids (tests use them to show
+    the answer depends on neither).
     """
-    single = all(len(o.all) == 1 and not o.absent for o in rule.outcomes)
-    if not single or order is not None or names is not None or len(records) <= chunk:
-        return _match(rule, records, runtime, list(range(len(records))), order=order, names=names)
+    everything = list(range(len(records)))
+    if order is not None or names is not None or len(records) <= chunk:
+        return _match(rule, records, runtime, everything, order=order, names=names)
     out: list[Match] = []
-    for i in range(0, len(records), chunk):
-        out.extend(_match(rule, records, runtime, list(range(i, min(i + chunk, len(records))))))
+    for subset in chunks(rule, records, chunk):
+        out.extend(_match(rule, records, runtime, subset))
+    return sorted(set(out), key=lambda m: (m.records, m.outcome))
+
+
+def chunks(rule: CompiledRule, records: Sequence[Record], size: int) -> list[list[int]]:
+    """Independent pieces of the records for this rule (see `match`); one piece if none can be cut."""
+    everything = list(range(len(records)))
+    if all(len(o.all) == 1 and not o.absent for o in rule.outcomes):
+        return [everything[i : i + size] for i in range(0, len(everything), size)]
+    keys = subject_keys(rule)
+    if keys is None:
+        return [everything]
+    subject_type = rule.outcomes[0].all[0].type
+    subjects = [i for i, r in enumerate(records) if r.type == subject_type]
+    by_key: dict[tuple[str, str, Any], list[int]] = {}
+    for i, r in enumerate(records):
+        for t, f, _ in keys:
+            if r.type == t and r.fields.get(f) is not None:
+                by_key.setdefault((t, f, r.fields[f]), []).append(i)
+    out = []
+    for k in range(0, len(subjects), size):
+        part = subjects[k : k + size]
+        joined = {
+            j for i in part for t, f, sf in keys for j in by_key.get((t, f, records[i].fields.get(sf)), [])
+        }
+        out.append(sorted({*part, *joined}))
     return out
+
+
+def subject_keys(rule: CompiledRule) -> list[tuple[str, str, str]] | None:
+    """(type, field, subject field) of every equality join to the subject, if every other pattern has one."""
+    subject = rule.outcomes[0].all[0]
+    keys: list[tuple[str, str, str]] = []
+    for o in rule.outcomes:
+        if o.all[0].alias != subject.alias:
+            return None
+        for p in (*o.all[1:], *o.absent):
+            if p.type == subject.type:
+                return None
+            link = [
+                (p.type, t.field, t.value.field)
+                for t in p.tests
+                if t.op == "eq" and isinstance(t.value, Ref) and t.value.alias == subject.alias
+            ]
+            if not link:
+                return None
+            keys.append(link[0])
+    return sorted(set(keys))
 
 
 def _match(

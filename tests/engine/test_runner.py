@@ -537,3 +537,27 @@ def test_duplicate_facts_are_decided_once_and_correctly(pack: Pack) -> None:
     dup = evaluate(pack, {"staff": short + short[:1]}, as_of=AS_OF, period=PERIOD)
     (fc,) = [f for f in dup.findings if f.rule == "T-CORE"]
     assert fc.status == "breach", "a duplicated staff row must not make up the tenth engineer"
+
+
+def test_a_join_is_cut_into_chunks_by_subject_and_decides_the_same() -> None:
+    """A large request → delivery join runs in independent chunks (linear), with the same answer."""
+    rule = delivery_rule()
+    records, want = requests_and_deliveries(2_000, seed=7)
+    pieces = runner.chunks(rule, records, 300)
+    requests = [i for i, r in enumerate(records) if r.type == "request"]
+    assert len(pieces) == -(-len(requests) // 300)  # 7 pieces of at most 300 requests
+    for piece in pieces:  # every delivery of a request travels with it
+        ids = {records[i].fields["id"] for i in piece if records[i].type == "request"}
+        assert all(records[i].fields["request_id"] in ids for i in piece if records[i].type == "delivery")
+    chunked = match(rule, records, {}, chunk=300)
+    assert statuses_by_request(rule, records, chunked) == want
+    assert chunked == match(rule, records, {}, chunk=len(records) + 1)  # exactly the whole run's matches
+
+
+def test_a_join_not_tied_to_the_subject_is_never_cut() -> None:
+    a = Pattern("r", "request")
+    loose = Pattern("d", "delivery", (Test("delivered_on", "gt", Ref("r", "due_on")),))  # no equality key
+    o = (Outcome("breach", (a, loose)),)
+    rule = CompiledRule("L", o, fields_read(o))
+    records, _ = requests_and_deliveries(50, seed=3)
+    assert runner.chunks(rule, records, 10) == [list(range(len(records)))]
