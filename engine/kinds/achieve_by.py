@@ -98,7 +98,7 @@ class AchieveBy(Kind):
             "achieved_on": iso(achieved),
             "total": f"{total:.2f}",
             "target": f"{spec.sum_at_least:.2f}" if spec.sum_at_least is not None else "—",
-            "late_days": 0,
+            "late_days": late_days(due_day, max(due_day, achieved or ctx.as_of)).value,
             "penalty": "0.00",
         }
         # While the state is due and not reached, the period is the span it was missing

@@ -159,16 +159,17 @@ class RespondWithin(Kind):
             pending = response is None and ctx.as_of <= due_day
             if pending and spec.pending == "skip":
                 continue
+            late = late_days(due_day, response).value if response else None
             values = {
                 "trigger_date": iso(trigger),
                 "deadline": iso(due_day),
                 "response_date": iso(response),
                 "required": required_n,
                 "unit": unit,
-                "late_days": 0,
+                # days late so far: to the response, or (not yet done) to the as-of date
+                "late_days": late if late is not None else late_days(due_day, max(due_day, ctx.as_of)).value,
                 "penalty": "0.00",
             }
-            late = late_days(due_day, response).value if response else None
             item = Item(
                 key=f.id,
                 subject=f.id,

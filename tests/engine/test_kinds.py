@@ -390,11 +390,14 @@ def test_respond_within_on_time_one_day_late_and_pending(tmp_path: Path) -> None
     }
     findings = run(pack, facts, D(2026, 9, 30))
     assert by_subject(findings) == {"R2": "breach", "R3": "at_risk"}
+    r2 = next(f for f in findings if f.subject == "R2")
+    assert r2.details["late_days"] == 1  # due 09-21, delivered 09-22 (was reported as 0)
     r3 = next(f for f in findings if f.subject == "R3")
     assert r3.deadline is not None and r3.deadline.date == D(2026, 10, 8)
     # As of 10-08 it is still in time; as of 10-09 it is overdue.
     assert by_subject(run(pack, facts, D(2026, 10, 8)))["R3"] == "at_risk"
-    assert by_subject(run(pack, facts, D(2026, 10, 9)))["R3"] == "breach"
+    overdue = next(f for f in run(pack, facts, D(2026, 10, 9)) if f.subject == "R3")
+    assert overdue.status == "breach" and overdue.details["late_days"] == 1  # not delivered, one day past 10-08
 
 
 PAYMENT = """
