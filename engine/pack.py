@@ -19,7 +19,7 @@ from engine.calendar import WorkingCalendar, build_calendar, civil_period
 from engine.calendar.reckon import Explanation, Reckoning
 from engine.errors import InputError
 from engine.namecheck import check_rule
-from engine.rule import Rule, parse_rules
+from engine.rule import Rule, apply_template, parse_rules
 from engine.suggest import did_you_mean
 from engine.yamlio import LineDict, load_yaml, locate, validation_errors
 from facts.model import FACT_TYPES
@@ -233,11 +233,12 @@ def load_pack(root: Path, collect: list[InputError] | None = None) -> Pack:
 
     calendar = build_calendar([root / f for f in contract.calendar_overrides])
     types = registry(root)
+    templates = load_templates(root)
     rules: list[Rule] = []
     where: dict[str, str] = {}
     for path in _rule_files(root, contract):
         data = load_yaml(path)
-        for rule, err in parse_rules(data, str(path), params):
+        for rule, err in parse_rules(data, str(path), params, templates):
             if err is not None:
                 fail(err)
                 continue
@@ -255,11 +256,27 @@ def load_pack(root: Path, collect: list[InputError] | None = None) -> Pack:
                 continue
             where[rule.id] = str(path)
             rules.append(rule)
-            for e in _names_and_clause(rule, _raw(data, rule), str(path), contract, types):
+            raw = apply_template(_raw(data, rule), str(path), templates)
+            for e in _names_and_clause(rule, raw, str(path), contract, types):
                 fail(e)
     if collect is not None:
         collect.extend(errors)
     return Pack(root, contract, params, rules, where, calendar, types)
+
+
+def load_templates(root: Path) -> dict[str, Any]:
+    """The pack's own templates (`templates.yaml`: name → a `when` check with {{placeholders}})."""
+    path = root / "templates.yaml"
+    if not path.is_file():
+        return {}
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError("expected a mapping: template name → its check", file=str(path))
+    for name, body in data.items():
+        if not isinstance(body, dict) or "kind" not in body:
+            raise InputError("expected a check mapping with kind: (and params: for its placeholders)", file=str(path),
+                             line=data.key_lines.get(name), field=str(name))
+    return {str(k): {kk: vv for kk, vv in v.items() if kk != "description"} for k, v in data.items()}
 
 
 def _raw(data: Any, rule: Rule) -> LineDict:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
 from engine.errors import InputError
 from engine.patterns import RUNTIME
+from engine.suggest import did_you_mean
 from engine.yamlio import LineDict, LineList, locate, validation_errors
 
 Severity = Literal["critical", "major", "minor"]
@@ -143,8 +144,54 @@ def _refers(node: Any) -> bool:
     return isinstance(node, str) and node.startswith("$")
 
 
+def apply_template(item: Any, file: str, templates: dict[str, Any]) -> Any:
+    """A rule whose check says `use: NAME` (+ `with:`), with the pack's template filled in.
+
+    The filled check carries the line of `use:`, so every later error about it
+    points there. Any other rule comes back unchanged.
+    """
+    from engine.kinds.when import expand_template
+
+    check = item.get("check") if isinstance(item, LineDict) else None
+    if not isinstance(check, dict) or "use" not in check:
+        return item
+    line = locate(item, ("check", "use"))
+    rule_id = item.get("id", "?")
+    extra = sorted(set(check) - {"use", "with"})
+    if extra:
+        raise InputError(f"a check that uses a template takes only use: and with:, not {extra[0]}", file=file, line=line,
+                         field=f"{rule_id}.check")
+    name = str(check["use"])
+    if name not in templates:
+        raise InputError(f"unknown template {name!r}{did_you_mean(name, templates)} (templates.yaml)", file=file,
+                         line=line, field=f"{rule_id}.check.use")
+    args = check.get("with") or {}
+    if not isinstance(args, dict):
+        raise InputError("expected a mapping of template parameters", file=file, line=line, field=f"{rule_id}.check.with")
+    try:
+        filled = expand_template(templates[name], args, name=name)
+    except InputError as exc:
+        raise InputError(exc.message, file=file, line=line, field=f"{rule_id}.check.{exc.field or 'use'}") from None
+    out = LineDict(item)
+    out.line, out.key_lines = item.line, dict(item.key_lines)
+    out["check"] = _at_line(filled, line or item.line)
+    return out
+
+
+def _at_line(node: Any, line: int) -> Any:
+    if isinstance(node, dict):
+        d = LineDict({k: _at_line(v, line) for k, v in node.items()})
+        d.line, d.key_lines = line, dict.fromkeys(node, line)
+        return d
+    if isinstance(node, list):
+        lst = LineList(_at_line(v, line) for v in node)
+        lst.line, lst.item_lines = line, [line] * len(node)
+        return lst
+    return node
+
+
 def parse_rules(
-    data: Any, file: str, params: dict[str, Any]
+    data: Any, file: str, params: dict[str, Any], templates: dict[str, Any] | None = None
 ) -> Iterator[tuple[Rule | None, InputError | None]]:
     """Every rule in a rule file, or the error that stops it, one by one."""
     if data is None:
@@ -154,7 +201,7 @@ def parse_rules(
         return
     for item in data:
         try:
-            yield parse_rule(item, file, params), None
+            yield parse_rule(apply_template(item, file, templates or {}), file, params), None
         except InputError as exc:
             exc.file = exc.file or file
             yield None, exc
