@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engine.errors import InputError
-from engine.patterns import CompiledRule, assertion_order, describe, fields_read
+from engine.patterns import RUNTIME, CompiledRule, assertion_order, describe, fields_read
 
 if TYPE_CHECKING:
     from engine.pack import Pack
@@ -59,6 +59,6 @@ def explain_pack(pack: Pack, engine_json: bool = False) -> dict[str, Any]:
                 raise InputError("--engine needs durable-rules, which is not installed here (Python 3.13+)")
             from engine.runner import ruleset
 
-            entry["durable_rules"] = ruleset(compiled, {"as_of": "$as_of", "period_start": "$period_start", "period_end": "$period_end"})
+            entry["durable_rules"] = ruleset(compiled, {name: f"${name}" for name in RUNTIME})
         out[rule_id] = entry
     return out

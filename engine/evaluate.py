@@ -20,7 +20,7 @@ from engine.evaluators import Matcher, default_evaluator
 from engine.findings import Deadline, EvidenceRef, Finding, Status, stable_id
 from engine.kinds import KINDS, Context, Item
 from engine.pack import Pack
-from engine.patterns import Outcome, Param
+from engine.patterns import Outcome, Param, runtime_values
 from engine.rule import Rule
 from facts.model import Fact
 
@@ -76,7 +76,7 @@ def evaluate(
             continue
         pending.append((rule, kind.expand(rule, rule.spec, ctx)))
     compiled = compile_pack(pack)
-    runtime = {"as_of": as_of, "period_start": period[0], "period_end": period[1]}
+    runtime = runtime_values(as_of, period)
     checked = 0
     for rule, items in pending:
         c = compiled[rule.id]

@@ -192,6 +192,12 @@ class Pack:
 PACK_DATA_FILES = ("settlement.yaml", "templates.yaml")
 
 
+def rule_files(root: Path) -> list[Path]:
+    """The pack's rule files, as load_pack reads them."""
+    root = Path(root)
+    return _rule_files(root, Contract.model_validate(load_yaml(root / "contract.yaml")))
+
+
 def _rule_files(root: Path, contract: Contract) -> list[Path]:
     if contract.rule_files:
         return [root / f for f in contract.rule_files]

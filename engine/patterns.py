@@ -20,7 +20,13 @@ OPS: tuple[str, ...] = ("eq", "ne", "lt", "le", "gt", "ge", "in", "has", "exists
 SYMBOL = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "in": "in", "has": "has"}
 
 # Values known only when an evaluation runs (the audit's date and the period under check).
-RUNTIME = ("as_of", "period_start", "period_end")
+# `as_of_end` is the moment the as-of day ends (next day 00:00), for comparing timestamps.
+RUNTIME = ("as_of", "as_of_end", "period_start", "period_end")
+
+
+def runtime_values(as_of: dt.date, period: tuple[dt.date, dt.date]) -> dict[str, Any]:
+    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+    return {"as_of": as_of, "as_of_end": end, "period_start": period[0], "period_end": period[1]}
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
-"""Entry point: assembles the command groups and maps user errors to exit code 2."""
+"""Entry point: assembles the command groups; user errors exit 2, internal errors exit 3."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -33,6 +34,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except SystemExit as exc:  # click's own usage errors exit 2 here
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    except Exception as exc:  # a bug, not the user's input: say so in one line, exit 3
+        if os.environ.get("LVYUE_DEBUG"):
+            raise
+        typer.echo(f"internal error: {type(exc).__name__}: {exc} (a bug in lvyue; LVYUE_DEBUG=1 shows the traceback)", err=True)
+        return 3
     return 0
 
 

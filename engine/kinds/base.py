@@ -213,7 +213,10 @@ def matches(fact: Fact, where: dict[str, Any]) -> bool:
 
 
 def field_date(fact: Fact, name: str) -> dt.date | None:
+    """A date field's value; a timestamp gives its day (templates count whole days)."""
     v = getattr(fact, name, None)
+    if isinstance(v, dt.datetime):
+        return v.date()
     if v is None or isinstance(v, dt.date):
         return v
     raise TypeError(f"{fact.fact_type}.{name} is not a date")

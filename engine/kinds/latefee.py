@@ -19,6 +19,7 @@ from engine.kinds.base import Item
 class LateFee(BaseModel):
     model_config = ConfigDict(extra="forbid")
     rate_per_day: Decimal
+    cap_share: Decimal | None = None  # the penalty never exceeds this share of the amount (e.g. 0.05)
     amount_field: str | None = None  # respond_within: the trigger fact's amount field
     escalate_after_days: StrictInt | None = None  # e.g. termination right when this late or more
 
@@ -28,6 +29,9 @@ def apply_late_fee(
 ) -> None:
     days = late_days(due, until).value
     penalty = amount * fee.rate_per_day * days
+    if fee.cap_share is not None and penalty > amount * fee.cap_share:
+        penalty = amount * fee.cap_share
+        item.notes.append(f"违约金按约定上限计：应付未付款的{fee.cap_share * 100:g}%")
     item.values["late_days"] = days
     item.values["penalty"] = f"{penalty.quantize(Decimal('0.01'))}"
     item.amounts.update({"amount_due": amount, "penalty": penalty})

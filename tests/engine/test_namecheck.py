@@ -18,7 +18,7 @@ from packkit import CONTRACT
 from engine.errors import InputError
 from engine.kinds import KINDS
 from engine.namecheck import NAMES, check_rule
-from engine.pack import Contract, coerce_param
+from engine.pack import Contract, coerce_param, rule_files
 from engine.rule import resolve_refs
 from engine.yamlio import load_yaml, parse_yaml
 from facts.model import FACT_TYPES, Fact
@@ -472,9 +472,7 @@ def test_parameters_are_resolved_before_checking() -> None:
 
 def hebi_rules() -> list[tuple[str, Any]]:
     out = []
-    for path in sorted(PACK.glob("*.yaml")):
-        if path.name == "contract.yaml":
-            continue
+    for path in rule_files(PACK):  # the pack's rule files (not contract, settlement, facts, templates)
         out += [(str(path), raw) for raw in load_yaml(path)]
     return out
 
