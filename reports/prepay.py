@@ -1,12 +1,12 @@
 """The pre-payment check (结算前核查) for one settlement period, from a saved result.
 
-Computes, exactly and line by line: the fee (usage × unit price with the
-mid-month rule), the invoice comparison, what blocks payment, deductions
-(performance grade coefficient, supplier-caused incidents), the annual
-budget cap with the contract year's running total, the payment due date and
-any lateness, the SME payment-law note, and the separately settled overdue
-sum with its own deadline. Decimals throughout; rounded to the fen only at
-the end; the payable total also in 大写.
+Generic: it reads the pack's settlement model (`settlement.yaml`, see
+engine/settlement) and computes, exactly and line by line: the fee (usage ×
+unit price with the cut-off day, or fixed instalments), the invoice
+comparison, what blocks payment, the deductions (each citing its clause,
+with cumulative caps), the budget cap, the payment due date and any
+lateness, the SME payment-law note, and sums settled separately. Decimals
+throughout; rounded to the fen only at the end; the payable total also in 大写.
 """
 
 from __future__ import annotations
@@ -16,28 +16,32 @@ import difflib
 from decimal import Decimal
 from typing import Any
 
-from engine.billing import BillingRule, bill, total
 from engine.calendar import civil_period, deadline_after
 from engine.kinds.periods import periods
 from engine.money import fen, money
 from engine.pack import Pack
-from reports.capital import capital
-from reports.lateness import lateness
-from reports.settlement import (
-    Params,
+from engine.settlement import (
+    Scope,
     Settlement,
+    SettlementModel,
+    blocker,
+    compute_deduction,
+    compute_fee,
+    due_date,
+    items_of,
     label_months,
+    lateness,
     months_between,
+    origin,
+    pack_model,
     period_label,
+    triggers,
+    usage_fee,
     yuan,
 )
+from reports.capital import capital
 
-USAGE_REPORT_KIND = "usage_confirmation"
 CLOSED_STATES = {"rectified", "rectified_late", "resolved"}  # the ledger's follow-up states that end a breach
-
-
-def _blocker(code: str, message: str, clause: str | None = None) -> dict[str, Any]:
-    return {"code": code, "message": message, "clause": clause}
 
 
 def name_difference(a: str, b: str) -> str:
@@ -79,58 +83,70 @@ def _by_month(lines) -> list[dict[str, str]]:
     return [{"month": m, "amount": money(a)} for m, a in sorted(months.items())]
 
 
+def result_params(result: dict[str, Any]) -> dict[str, Any]:
+    """The parameter values the check ran with: they win over the pack's (a result is rebuilt as it was)."""
+    return {k: (v or {}).get("value") for k, v in (result.get("parameters") or {}).items()}
+
+
 class PrepayCheck:
-    def __init__(self, result: dict[str, Any], pack: Pack, st: Settlement, payment_date: dt.date | None) -> None:
-        self.result, self.pack, self.st = result, pack, st
-        self.p = Params(result, pack.params)
+    def __init__(
+        self, result: dict[str, Any], pack: Pack, st: Settlement, payment_date: dt.date | None, model: SettlementModel
+    ) -> None:
+        self.result, self.pack, self.st, self.m = result, pack, st, model
         self.cal = pack.calendar
         self.payment_date = payment_date
         self.as_of = dt.date.fromisoformat(result["as_of"])
         self.check_date = payment_date or self.as_of
         self.contract = result["contract"]
         self.signed_on = dt.date.fromisoformat(self.contract["signed_on"])
+        self.origin = origin(pack)
         self.start = dt.date.fromisoformat(result["period"]["start"])
         self.end = dt.date.fromisoformat(result["period"]["end"])
         term_end = (self.contract.get("term_end") or {}).get("date")
-        last = min(self.end, dt.date.fromisoformat(term_end)) if term_end else self.end
-        self.months = months_between(max(self.start, self.signed_on), last)
+        self.last = min(self.end, dt.date.fromisoformat(term_end)) if term_end else self.end
+        self.first = max(self.start, self.origin)
+        self.months = months_between(self.first, self.last)
         self.label = period_label(months_between(self.start, self.end))
-        self.overdue_label = str(self.p.raw("overdue_period_label")) if self.p.has("overdue_period_label") else None
-        self.rate = self.p.decimal("late_fee_rate_per_day")
+        self.separate_labels = {x.label for x in model.separate}
         self.blockers: list[dict[str, Any]] = []
         self.notes: list[str] = []
 
     # --- fee -------------------------------------------------------------------------
-    def billing_rule(self) -> BillingRule:
-        return BillingRule(self.p.integer("billing_cutoff_day"), self.p.flag("billing_cutoff_day_bills_full_month"))
-
-    def catalogue(self) -> dict[str, Any]:
-        return {c.id: c for c in self.st.of("catalogue")}
-
     def fee(self) -> dict[str, Any]:
-        lines, problems = bill(self.st.of("usage"), self.catalogue(), self.months, self.billing_rule())
-        for msg in problems:
-            self.blockers.append(_blocker("catalogue_item_missing", msg, self.p.clause("billing_cutoff_day")))
-        if "usage" not in self.st.present:
-            self.blockers.append(_blocker("usage_missing", "未提供资源使用量明细，无法核算服务费"))
-        exact = total(lines)
-        self.fee_exact = exact
-        return {
+        f = self.m.fee
+        res = compute_fee(f, self.st, self.months, (self.first, self.last), self.origin)
+        self.fee_result = res
+        for msg in res.problems:
+            self.blockers.append(blocker("catalogue_item_missing", msg, f.clause))
+        out: dict[str, Any] = {
+            "kind": res.kind,
+            "title": res.title,
+            "clause": res.clause,
             "months": self.months,
-            "rule": {"cutoff_day": self.billing_rule().cutoff_day, "cutoff_day_bills_full_month": self.billing_rule().cutoff_day_bills_full_month},
-            "lines": _fee_lines(lines),
-            "by_month": _by_month(lines),
-            "total_exact": str(exact),
-            "total": money(exact),
-            "sample_prices": sorted(c.id for c in self.catalogue().values() if getattr(c, "sample", False)),
+            "total_exact": str(res.exact),
+            "total": money(res.exact),
         }
+        if f.kind == "usage_times_price":
+            if "usage" not in self.st.present:
+                self.blockers.append(blocker("usage_missing", "未提供资源使用量明细，无法核算服务费", f.clause))
+            out.update(
+                {
+                    "rule": {"cutoff_day": f.cutoff_day, "cutoff_day_bills_full_month": f.cutoff_day_bills_full_month},
+                    "lines": _fee_lines(res.lines),
+                    "by_month": _by_month(res.lines),
+                    "sample_prices": sorted(c.id for c in self.st.of("catalogue") if getattr(c, "sample", False)),
+                }
+            )
+        else:
+            out.update({"per": f.per, "amount": money(f.amount), "instalments": res.instalments})
+        return out
 
     # --- invoices and payee -------------------------------------------------------------
     def settlement_invoices(self) -> list[Any]:
         mine = []
         wanted = set(self.months)
         for inv in self.st.of("invoice"):
-            if self.overdue_label and inv.period == self.overdue_label:
+            if inv.period in self.separate_labels:
                 continue
             months = label_months(inv.period)
             if months is None:
@@ -140,22 +156,25 @@ class PrepayCheck:
                 mine.append(inv)
                 if not set(months) <= wanted:
                     self.blockers.append(
-                        _blocker("invoice_period", f"发票{inv.number}所属期间{inv.period}超出本结算期间{self.label}", self.p.clause("payment_working_days"))
+                        blocker("invoice_period", f"发票{inv.number}所属期间{inv.period}超出本结算期间{self.label}", self.m.due.clause)
                     )
         return sorted(mine, key=lambda i: (i.issued_on, i.id))
 
-    def invoice(self, invoices: list[Any], fee_total: Decimal) -> dict[str, Any]:
+    def invoice(self, invoices: list[Any], fee_total: Decimal, payable: Decimal) -> dict[str, Any]:
         inv_total = sum((i.amount for i in invoices), Decimal(0))
+        cmp = self.m.invoice.compare
+        want = {"fee": fee_total, "payable": payable}.get(cmp)
+        what = self.m.fee.title if cmp == "fee" else "本期应付服务费"
         if not invoices:
-            self.blockers.append(_blocker("invoice_missing", f"未见本结算期间（{self.label}）的发票", self.p.clause("payment_working_days")))
-        elif fen(inv_total) != fen(fee_total):
-            diff = fen(inv_total) - fen(fee_total)
+            self.blockers.append(blocker("invoice_missing", f"未见本结算期间（{self.label}）的发票", self.m.due.clause))
+        elif want is not None and fen(inv_total) != fen(want):
+            diff = fen(inv_total) - fen(want)
             word = "多开" if diff > 0 else "少开"
             self.blockers.append(
-                _blocker(
+                blocker(
                     "invoice_mismatch",
-                    f"发票金额合计{yuan(inv_total)}元与按使用量×单价核算的{yuan(fee_total)}元不一致（{word}{yuan(abs(diff))}元）",
-                    self.p.clause("billing_cutoff_day"),
+                    f"发票金额合计{yuan(inv_total)}元与{what}{yuan(want)}元不一致（{word}{yuan(abs(diff))}元）",
+                    self.m.invoice.clause,
                 )
             )
         return {
@@ -168,9 +187,11 @@ class PrepayCheck:
                 for i in invoices
             ],  # fmt: skip
             "total": money(inv_total),
-            "computed": money(fee_total),
-            "difference": money(inv_total - fee_total),
-            "matches": bool(invoices) and fen(inv_total) == fen(fee_total),
+            "compare": cmp,
+            "compared_with": what,
+            "computed": None if want is None else money(want),
+            "difference": None if want is None else money(inv_total - want),
+            "matches": None if want is None else bool(invoices) and fen(inv_total) == fen(want),
         }
 
     def payee(self, invoices: list[Any]) -> dict[str, Any]:
@@ -178,16 +199,16 @@ class PrepayCheck:
         payee = self.contract.get("payee") or {}
         name = payee.get("name") or party_b
         clause = payee.get("clause")
-        confirmed = self.p.flag("payee_confirmed", default=False)
+        confirmed = self.m.payee.confirmed
         checks = []
         if name != party_b:
             diff = name_difference(party_b, name)
             msg = f"合同{clause or ''}所载收款方名称“{name}”与乙方名称“{party_b}”不一致（{diff}）"
             checks.append({"check": "合同收款方名称 = 乙方名称", "ok": False, "message": msg})
             if confirmed:
-                self.notes.append(msg + "；已按参数 payee_confirmed 确认")
+                self.notes.append(msg + f"；已按{self._param_name('payee', 'confirmed')}确认")
             else:
-                self.blockers.append(_blocker("payee_name_contract", msg + "：付款前须由乙方书面确认收款账户", clause))
+                self.blockers.append(blocker("payee_name_contract", msg + "：付款前须由乙方书面确认收款账户", clause))
         for inv in invoices:
             for field, want, what in (
                 ("payee_name", name, "收款方名称"),
@@ -206,30 +227,42 @@ class PrepayCheck:
                     msg += f"（{name_difference(want, got)}）"
                 checks.append({"check": f"发票{what}", "ok": ok, "message": msg})
                 if not ok:
-                    self.blockers.append(_blocker(f"invoice_{field}", msg, clause))
+                    self.blockers.append(blocker(f"invoice_{field}", msg, clause))
         return {"party_b": party_b, "payee": payee, "confirmed": confirmed, "checks": checks}
 
-    # --- reports and breaches ----------------------------------------------------------------
-    def usage_reports(self) -> list[dict[str, Any]]:
-        reports = [r for r in self.st.of("report") if r.kind == USAGE_REPORT_KIND]
-        rows = []
-        for m in self.months:
-            mine = sorted((r for r in reports if r.period == m), key=lambda r: r.id)
-            confirmed = [r for r in mine if r.confirmed_on]
-            row = {
-                "month": m,
-                "reports": [r.id for r in mine],
-                "delivered_on": next((r.delivered_on.isoformat() for r in mine if r.delivered_on), None),
-                "confirmed_on": confirmed[0].confirmed_on.isoformat() if confirmed else None,
-            }
-            rows.append(row)
-            if not mine:
-                self.blockers.append(_blocker("usage_report_missing", f"{m}资源使用量交付确认报告缺失", self.p.clause("usage_report_due_working_days")))
-            elif not confirmed:
-                self.blockers.append(
-                    _blocker("usage_report_unconfirmed", f"{m}资源使用量交付确认报告（{'、'.join(row['reports'])}）未经甲方确认", self.p.clause("usage_report_due_working_days"))
-                )
-        return rows
+    def _param_name(self, *path: str) -> str:
+        """How the report names a setting: the contract parameter it comes from, else its place in settlement.yaml."""
+        ref = self.m.sources.get(".".join(path))
+        return f"参数 {ref}" if ref else f"settlement.yaml {'.'.join(path)}"
+
+    # --- confirmations and breaches ----------------------------------------------------------------
+    def confirmations(self) -> list[dict[str, Any]]:
+        out = []
+        for c in self.m.confirmations:
+            docs = [
+                r for r in self.st.of(c.facts)
+                if all(str(getattr(r, k, None)) == str(v) for k, v in c.where.items())
+            ]  # fmt: skip
+            rows = []
+            for m in self.months:
+                mine = sorted((r for r in docs if getattr(r, c.period_field, None) == m), key=lambda r: r.id)
+                confirmed = [r for r in mine if getattr(r, c.confirmed_field, None)]
+                delivered = [getattr(r, c.delivered_field) for r in mine if c.delivered_field and getattr(r, c.delivered_field, None)]
+                row = {
+                    "month": m,
+                    "reports": [r.id for r in mine],
+                    "delivered_on": delivered[0].isoformat() if delivered else None,
+                    "confirmed_on": getattr(confirmed[0], c.confirmed_field).isoformat() if confirmed else None,
+                }
+                rows.append(row)
+                if not mine:
+                    self.blockers.append(blocker(f"{c.code}_missing", f"{m}{c.title}缺失", c.clause))
+                elif not confirmed:
+                    self.blockers.append(
+                        blocker(f"{c.code}_unconfirmed", f"{m}{c.title}（{'、'.join(row['reports'])}）未经甲方确认", c.clause)
+                    )
+            out.append({"title": c.title, "clause": c.clause, "rows": rows})
+        return out
 
     def open_breaches(self) -> list[dict[str, Any]]:
         follow = (self.result.get("follow_up") or {}).get("findings") or {}
@@ -248,61 +281,30 @@ class PrepayCheck:
             row = {"id": f["id"], "clause": f.get("clause"), "title": f.get("title"), "deadline": str(deadline), "message": (f.get("message") or {}).get("zh", "")}
             out.append(row)
             self.blockers.append(
-                _blocker("open_breach", f"{f.get('clause')} {f.get('title')}：整改期限{deadline}已过仍未整改（{f['id']}）", f.get("clause"))
+                blocker("open_breach", f"{f.get('clause')} {f.get('title')}：整改期限{deadline}已过仍未整改（{f['id']}）", f.get("clause"))
             )
         return out
 
     # --- deductions ---------------------------------------------------------------------------
-    def deductions(self, base: Decimal) -> dict[str, Any]:
-        wanted = set(self.months)
-        reviews = [r for r in self.st.of("performance_review") if set(label_months(r.period) or []) & wanted]
-        coefficients = self.p.table("performance_grade_coefficients")
-        perf: dict[str, Any] = {"review": None, "grade": None, "coefficient": None, "amount": "0.00"}
-        perf_exact = Decimal(0)
-        if not reviews:
-            self.blockers.append(_blocker("review_missing", f"未见{self.label}绩效考核结果，无法确定结算系数", self.p.clause("performance_grade_thresholds")))
-        else:
-            r = max(reviews, key=lambda x: (x.date, x.id))
-            grade = r.grade or self.grade_from_score(r.score)
-            coef = coefficients.get(grade or "")
-            perf.update({"review": r.id, "period": r.period, "date": r.date.isoformat(), "score": None if r.score is None else str(r.score), "grade": grade, "cite": self.st.cite("performance_review", r.id)})
-            if coef is None:
-                self.blockers.append(_blocker("grade_unknown", f"绩效考核{r.id}的等级“{grade}”不在结算系数表中", self.p.clause("performance_grade_coefficients")))
-            else:
-                perf_exact = base * (Decimal(1) - coef)
-                perf.update({"coefficient": str(coef), "amount": money(perf_exact), "formula": f"{yuan(base)} × (1 − {coef})"})
-        rates = self.p.table("incident_deduction_rates")
-        incidents = []
-        inc_exact = Decimal(0)
-        for inc in sorted(self.st.of("incident"), key=lambda i: (i.date, i.id)):
-            if not inc.caused_by_supplier or not (self.start <= inc.date <= self.end):
-                continue
-            rate = rates.get(inc.severity)
-            row = {"id": inc.id, "date": inc.date.isoformat(), "severity": inc.severity, "description": inc.description, "rate": None if rate is None else str(rate), "amount": None, "cite": self.st.cite("incident", inc.id)}
-            if rate is None:
-                self.blockers.append(_blocker("incident_severity_unknown", f"安全事件{inc.id}的等级“{inc.severity}”不在扣减比例表中", self.p.clause("incident_deduction_rates")))
-            else:
-                inc_exact += base * rate
-                row["amount"] = money(base * rate)
-                row["formula"] = f"{yuan(base)} × {rate}"
-            incidents.append(row)
-        self.deduction_exact = perf_exact + inc_exact
-        return {"performance": perf, "incidents": incidents, "total": money(self.deduction_exact)}
-
-    def grade_from_score(self, score: Decimal | None) -> str | None:
-        if score is None or not self.p.has("performance_grade_thresholds"):
-            return None
-        best = None
-        for grade, floor in self.p.table("performance_grade_thresholds").items():
-            if score >= floor and (best is None or floor > best[1]):
-                best = (grade, floor)
-        return best[0] if best else None
+    def deductions(self) -> dict[str, Any]:
+        scope = Scope(self.label, self.months, self.fee_result, self.origin)
+        items, exact = [], Decimal(0)
+        self.deduction_blockers: list[dict[str, Any]] = []  # listed after the other checks' blockers
+        for d in self.m.deductions:
+            r = compute_deduction(d, items_of(d, self.result, self.st, self.first, self.last), scope)
+            self.deduction_blockers.extend(r.blockers)
+            exact += r.exact
+            items.append(r.to_dict())
+        self.deduction_exact = exact
+        return {"items": items, "total": money(exact)}
 
     # --- budget cap ---------------------------------------------------------------------------
-    def budget(self, this_invoices: list[Any]) -> dict[str, Any]:
-        cap = self.p.decimal("annual_budget_cap_cny")
-        excluded = set(self.p.labels("cap_excluded_periods")) if self.p.has("cap_excluded_periods") else set()
-        year = periods("contract_year", self.start_in_term(), self.start_in_term(), self.signed_on)[0]
+    def budget(self, this_invoices: list[Any]) -> dict[str, Any] | None:
+        b = self.m.budget_cap
+        if b is None:
+            return None
+        excluded = set(b.excluded_periods)
+        year = periods(b.per, self.first, self.first, self.origin)[0]
         rows, running = [], Decimal(0)
         for inv in sorted(self.st.of("invoice"), key=lambda i: (i.issued_on, i.id)):
             if not (year.start <= inv.issued_on <= year.end):
@@ -312,41 +314,53 @@ class PrepayCheck:
                 running += inv.amount
             rows.append({"number": inv.number, "period": inv.period, "issued_on": inv.issued_on.isoformat(), "amount": money(inv.amount), "counted": counted, "running": money(running)})
         if not this_invoices:  # the period's fee, not yet invoiced, counts as well
-            running += self.fee_exact
-            rows.append({"number": "（本期，按核算）", "period": self.label, "issued_on": "", "amount": money(self.fee_exact), "counted": True, "running": money(running)})
-        over = fen(running) > cap
+            running += self.fee_result.exact
+            rows.append({"number": "（本期，按核算）", "period": self.label, "issued_on": "", "amount": money(self.fee_result.exact), "counted": True, "running": money(running)})
+        over = fen(running) > b.amount
         if over:
-            self.blockers.append(_blocker("budget_cap", f"合同年度{year.label}服务费累计{yuan(running)}元超过年度预算{yuan(cap)}元", self.p.clause("annual_budget_cap_cny")))
-        return {"contract_year": year.label, "cap": money(cap), "excluded_periods": sorted(excluded), "rows": rows, "total": money(running), "headroom": money(cap - running), "over": over}
-
-    def start_in_term(self) -> dt.date:
-        return max(self.start, self.signed_on)
+            self.blockers.append(blocker("budget_cap", f"{year.label}服务费累计{yuan(running)}元超过{b.title}{yuan(b.amount)}元", b.clause))
+        return {"title": b.title, "clause": b.clause, "period": year.label, "cap": money(b.amount), "excluded_periods": sorted(excluded), "rows": rows, "total": money(running), "headroom": money(b.amount - running), "over": over}
 
     # --- due date and lateness ----------------------------------------------------------------------
     def due(self, invoices: list[Any], payable: Decimal) -> dict[str, Any] | None:
-        if not invoices:
+        d = self.m.due
+        t = d.trigger
+        if t.facts == "invoice" and t.period_field == "period" and not t.where:
+            found = invoices  # the period's invoices, as checked above
+        else:
+            found, notes = triggers(d, self.st, self.months, self.separate_labels)
+            self.notes.extend(notes)
+        if not found:
+            if t.facts != "invoice":
+                self.blockers.append(blocker("trigger_missing", f"未见本结算期间（{self.label}）的{t.label}记录，付款期限无法计算", d.clause))
             return None
-        last = invoices[-1]
-        n = self.p.integer("payment_working_days")
-        reck = deadline_after(self.cal, last.issued_on, working_days=n)
+        last = found[-1]
+        start: dt.date = getattr(last, t.date)
+        reck = due_date(d, self.cal, start)
         due: dt.date = reck.value  # type: ignore[assignment]
-        if len(invoices) > 1:
-            self.notes.append(f"本期有{len(invoices)}张发票：付款期限自最后一张（{last.number}，{last.issued_on}）起算")
+        name = getattr(last, "number", None) or last.id
+        if len(found) > 1:
+            self.notes.append(f"本期有{len(found)}项{t.label}记录：付款期限自最后一项（{name}，{start}）起算")
+        lf = self.m.late_fee
+        base = payable if lf.base == "payable" else sum((i.amount for i in invoices), Decimal(0))
         ids = {i.id for i in invoices}
-        pays = [(p.id, p.paid_on, p.amount) for p in self.st.of("payment") if p.invoice_id in ids or (p.invoice_id is None and p.period == self.label)]
+        pays = [(p.id, p.paid_on, p.amount) for p in self.st.of("payment") if (p.invoice_id and p.invoice_id in ids) or (p.invoice_id is None and p.period == self.label)]
         if self.payment_date is not None:
-            pays.append(("--payment-date", self.payment_date, payable))
-        late = lateness(due, payable, pays, self.check_date, self.rate, self.p.integer("termination_late_days"))
+            pays.append(("--payment-date", self.payment_date, base))
+        late = lateness(due, base, pays, self.check_date, lf.rate_per_day, lf.termination_days, lf.cap_share, lf.base_text)
         ex = reck.to_dict()
         return {
-            "invoice": last.number,
-            "invoice_date": last.issued_on.isoformat(),
-            "working_days": n,
+            "trigger": t.label,
+            "trigger_id": name,
+            "trigger_date": start.isoformat(),
+            "term": d.term_text(),
+            "clause": d.clause,
             "date": due.isoformat(),
-            "calendar_days": (due - last.issued_on).days,
+            "calendar_days": (due - start).days,
             "provisional": reck.provisional,
             "provisional_years": ex["provisional_years"],
             "rule": ex["rule"],
+            "steps": ex["steps"] if d.working_days is None else [],
             "holidays_met": [f"{h['date']} {h['name']}" for h in ex["holidays_met"]],
             "makeup_days_met": ex["makeup_days_met"],
             "steps_count": len(ex["counted"]),
@@ -356,17 +370,17 @@ class PrepayCheck:
 
     def sme(self, due: dict[str, Any] | None) -> dict[str, Any]:
         sme = self.contract["parties"]["party_b"].get("sme")
-        if not self.p.has("sme_payment_days_cap"):
-            note = "合同包未设置 sme_payment_days_cap（中小企业付款期限上限）：未核对"
+        cap_days = self.m.sme.cap_days
+        if cap_days is None:
+            note = "合同包未设置中小企业付款期限上限（settlement.yaml sme.cap_days）：未核对"
             return {"sme": sme, "cap_days": None, "exceeds": None, "note": note}
-        cap_days = self.p.integer("sme_payment_days_cap")
-        term = f"发票后{self.p.integer('payment_working_days')}个工作日"
+        term = self.m.due.term_text()
         out: dict[str, Any] = {"sme": sme, "cap_days": cap_days, "exceeds": None}
         law = f"《保障中小企业款项支付条例》：机关、事业单位向中小企业支付款项，付款期限最长不得超过{cap_days}日（自交付/验收之日起算）"
         if due is not None:
-            issued = dt.date.fromisoformat(due["invoice_date"])
+            issued = dt.date.fromisoformat(due["trigger_date"])
             limit = civil_period(self.cal, issued, days=cap_days).value
-            out.update({"limit_from_invoice": limit.isoformat(), "calendar_days": due["calendar_days"], "exceeds": due["calendar_days"] > cap_days})  # type: ignore[union-attr]
+            out.update({"limit_from_trigger": limit.isoformat(), "calendar_days": due["calendar_days"], "exceeds": due["calendar_days"] > cap_days})  # type: ignore[union-attr]
         if sme is False:
             out["note"] = "乙方非中小企业：不适用" + law
         elif sme is True:
@@ -375,53 +389,65 @@ class PrepayCheck:
             out["note"] = f"乙方是否为中小企业未确认（人工核查）：若是，{law}；合同“{term}”折合{out.get('calendar_days', '—')}个自然日。"
         return out
 
-    # --- the overdue sum ---------------------------------------------------------------------------
-    def overdue(self) -> dict[str, Any] | None:
-        if not self.overdue_label or not self.p.has("overdue_sum_cny"):
-            return None
-        target = self.p.decimal("overdue_sum_cny")
-        months = label_months(self.overdue_label) or []
-        lines, problems = bill(self.st.of("usage"), self.catalogue(), months, self.billing_rule())
-        recomputed = total(lines) if lines else None
-        months_n = self.p.integer("overdue_settlement_months")
-        reck = civil_period(self.cal, self.signed_on, months=months_n)
-        deadline: dt.date = reck.value  # type: ignore[assignment]
-        pays = [(p.id, p.paid_on, p.amount) for p in self.st.of("payment") if p.period == self.overdue_label]
-        late = lateness(deadline, target, pays, self.as_of, self.rate, self.p.integer("termination_late_days"))
-        return {
-            "label": self.overdue_label,
-            "amount": money(target),
-            "capital": capital(fen(target)),
-            "lines": _fee_lines(lines),
-            "by_month": _by_month(lines),
-            "recomputed": None if recomputed is None else money(recomputed),
-            "matches": None if recomputed is None else fen(recomputed) == fen(target),
-            "difference": None if recomputed is None else money(recomputed - target),
-            "problems": problems,
-            "deadline": deadline.isoformat(),
-            "deadline_steps": reck.explanation.steps,
-            "deadline_rule": reck.explanation.rule,
-            "provisional": reck.provisional,
-            "lateness": late.to_dict(),
-        }
+    # --- sums settled separately ---------------------------------------------------------------------
+    def separate(self) -> list[dict[str, Any]]:
+        out = []
+        lf = self.m.late_fee
+        for s in self.m.separate:
+            months = label_months(s.label) or []
+            lines, problems = [], []
+            if s.recompute and self.m.fee.kind == "usage_times_price":
+                lines, problems = usage_fee(self.m.fee, self.st, months)
+            recomputed = sum((x.amount for x in lines), Decimal(0)) if lines else None
+            reck = deadline_after(self.cal, self.signed_on, working_days=s.due.working_days, natural_days=s.due.natural_days, months=s.due.months)
+            deadline: dt.date = reck.value  # type: ignore[assignment]
+            pays = [(p.id, p.paid_on, p.amount) for p in self.st.of("payment") if p.period == s.label]
+            late = lateness(deadline, s.amount, pays, self.as_of, lf.rate_per_day, lf.termination_days, lf.cap_share, lf.base_text)
+            out.append(
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "clause": s.clause,
+                    "label": s.label,
+                    "amount": money(s.amount),
+                    "capital": capital(fen(s.amount)),
+                    "lines": _fee_lines(lines),
+                    "by_month": _by_month(lines),
+                    "recomputed": None if recomputed is None else money(recomputed),
+                    "matches": None if recomputed is None else fen(recomputed) == fen(s.amount),
+                    "difference": None if recomputed is None else money(recomputed - s.amount),
+                    "problems": problems,
+                    "deadline": deadline.isoformat(),
+                    "deadline_steps": reck.explanation.steps,
+                    "deadline_rule": reck.explanation.rule,
+                    "provisional": reck.provisional,
+                    "lateness": late.to_dict(),
+                }
+            )
+        return out
 
 
-def build_prepay(result: dict[str, Any], pack: Pack, st: Settlement, payment_date: dt.date | None = None) -> dict[str, Any]:
-    c = PrepayCheck(result, pack, st, payment_date)
+def build_prepay(
+    result: dict[str, Any], pack: Pack, st: Settlement, payment_date: dt.date | None = None, model: SettlementModel | None = None
+) -> dict[str, Any]:
+    """The pre-payment check as a template context (and JSON): every figure exact, rounded when shown."""
+    model = model or pack_model(pack, result_params(result))
+    c = PrepayCheck(result, pack, st, payment_date, model)
     fee = c.fee()
-    base = c.fee_exact
+    base = c.fee_result.exact
     invoices = c.settlement_invoices()
-    invoice = c.invoice(invoices, base)
-    payee = c.payee(invoices)
-    reports = c.usage_reports()
-    breaches = c.open_breaches()
-    deductions = c.deductions(base)
+    deductions = c.deductions()  # before the invoice check: an invoice may have to equal the net amount
     payable_exact = max(base - c.deduction_exact, Decimal(0))
     payable = fen(payable_exact)
+    invoice = c.invoice(invoices, base, payable_exact)
+    payee = c.payee(invoices)
+    confirmations = c.confirmations()
+    breaches = c.open_breaches()
+    c.blockers.extend(c.deduction_blockers)
     budget = c.budget(invoices)
     due = c.due(invoices, payable)
-    overdue = c.overdue()
-    return {
+    separate = c.separate()
+    ctx = {
         "contract": result["contract"],
         "as_of": result["as_of"],
         "check_date": c.check_date.isoformat(),
@@ -430,7 +456,7 @@ def build_prepay(result: dict[str, Any], pack: Pack, st: Settlement, payment_dat
         "fee": fee,
         "invoice": invoice,
         "payee": payee,
-        "usage_reports": reports,
+        "confirmations": confirmations,
         "open_breaches": breaches,
         "deductions": deductions,
         "payable": {
@@ -442,20 +468,23 @@ def build_prepay(result: dict[str, Any], pack: Pack, st: Settlement, payment_dat
         },
         "budget": budget,
         "due": due,
+        "payment_term": model.due.term_text(),
+        "due_trigger": model.due.trigger.label,
+        "late_fee": {
+            "clause": model.late_fee.clause,
+            "rate": str(model.late_fee.rate_per_day),
+            "base_text": model.late_fee.base_text,
+            "cap_share": None if model.late_fee.cap_share is None else str(model.late_fee.cap_share),
+            "termination_days": model.late_fee.termination_days,
+        },
         "sme": c.sme(due),
-        "overdue_sum": overdue,
+        "separate": separate,
         "blockers": c.blockers,
-        "notes": c.notes,
+        "notes": [*model.notes, *c.notes],
         "decision": "blocked" if c.blockers else "payable",
-        "rate": str(c.rate),
-        "payment_working_days": c.p.integer("payment_working_days"),
-        "parameters": {k: v for k, v in (result.get("parameters") or {}).items() if k in PARAMS_USED},
+        "rate": str(model.late_fee.rate_per_day),
+        "parameters": {k: v for k, v in (result.get("parameters") or {}).items() if k in set(model.parameters)},
     }
-
-
-PARAMS_USED = {
-    "billing_cutoff_day", "billing_cutoff_day_bills_full_month", "payment_working_days", "late_fee_rate_per_day",
-    "termination_late_days", "annual_budget_cap_cny", "overdue_sum_cny", "overdue_period_label",
-    "cap_excluded_periods", "overdue_settlement_months", "performance_grade_coefficients",
-    "performance_grade_thresholds", "incident_deduction_rates", "sme_payment_days_cap", "payee_confirmed",
-}  # fmt: skip
+    for s in separate:  # each separate sum also under its own id (ids are checked against these keys)
+        ctx[s["id"]] = s
+    return ctx

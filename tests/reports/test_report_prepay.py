@@ -42,6 +42,11 @@ def codes(out: dict) -> set[str]:
     return {b["code"] for b in out["blockers"]}
 
 
+def deduction(out: dict, did: str) -> dict:
+    """One deduction of the settlement model (settlement.yaml `deductions`), by its id."""
+    return {d["id"]: d for d in out["deductions"]["items"]}[did]
+
+
 @pytest.fixture(scope="module")
 def base() -> dict:
     return settlement_result()
@@ -82,10 +87,10 @@ def test_invoice_one_fen_off_blocks() -> None:
 
 def test_deductions_and_payable(base: dict) -> None:
     out = prepay(base)
-    perf = out["deductions"]["performance"]
-    assert perf["grade"] == "良好" and perf["coefficient"] == "0.98"
+    perf = deduction(out, "performance")
+    assert perf["rows"][0]["value"] == "良好" and perf["rows"][0]["factor"] == "0.98"
     assert perf["amount"] == "20000.00"  # 1,000,000.00 × (1 − 0.98)
-    inc = out["deductions"]["incidents"]
+    inc = deduction(out, "incidents")["rows"]
     assert [i["id"] for i in inc] == ["E1"]  # E2 was not caused by the supplier
     assert inc[0]["amount"] == "10000.00"  # 1,000,000.00 × 0.01 (一般)
     assert out["payable"]["amount"] == "970000.00"  # 1,000,000 − 20,000 − 10,000
@@ -238,7 +243,7 @@ def test_budget_cap_running_total() -> None:
     ]
     r = make_result(facts, "2026-10-31", ("2026-09-01", "2026-09-30"))
     b = prepay(r)["budget"]
-    assert b["contract_year"] == "2026-07-01..2027-06-30"
+    assert b["period"] == "2026-07-01..2027-06-30"  # the contract year (budget_cap.per)
     assert b["total"] == "10700000.00" and b["headroom"] == "0.00" and b["over"] is False
     facts["invoice"][1]["amount"] = "9700000.01"  # one fen more
     out = prepay(make_result(facts, "2026-10-31", ("2026-09-01", "2026-09-30")))
@@ -258,7 +263,7 @@ def test_overdue_sum_recomputed_and_its_deadline() -> None:
     # paid in full one day after the deadline
     facts["payment"] = [{"id": "P0", "paid_on": "2026-10-09", "amount": "6182058.17", "period": "2025-10..2026-06"}]
     r = make_result(facts, "2026-10-31", ("2026-09-01", "2026-09-30"))
-    o = prepay(r)["overdue_sum"]
+    o = prepay(r)["separate"][0]  # the overdue sum (settlement.yaml `separate`)
     assert o["recomputed"] == "2250000.00" and o["matches"] is False
     assert o["difference"] == "-3932058.17"  # 2,250,000.00 − 6,182,058.17
     # 3 months from signing 2026-07-01 ends 2026-10-01 (国庆) → first working day 2026-10-08
@@ -266,7 +271,7 @@ def test_overdue_sum_recomputed_and_its_deadline() -> None:
     # one day late on the whole sum: 6,182,058.17 × 0.0005 = 3,091.029085 → 3,091.03
     assert o["lateness"]["late_days"] == 1 and o["lateness"]["penalty"] == "3091.03"
     assert o["capital"] == "陆佰壹拾捌万贰仟零伍拾捌元壹角柒分"
-    o2 = prepay(with_param(r, "overdue_sum_cny", "2250000.00"))["overdue_sum"]
+    o2 = prepay(with_param(r, "overdue_sum_cny", "2250000.00"))["separate"][0]
     assert o2["matches"] is True
 
 
