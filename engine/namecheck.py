@@ -112,6 +112,14 @@ NAMES: dict[str, tuple[Name, ...]] = {
         FieldAt("person_field", default="person_id"),
         FactTypeAt("roster.facts"),
         KeysAt("roster.where", of="roster.facts"),
+        # arrival/departure times: text "HH:MM:SS", a time or a datetime, so any field kind
+        FieldAt("window.in_field", default="first_in"),
+        FieldAt("window.out_field", default="last_out"),
+        FactTypeAt("qualified.facts"),
+        FieldAt("qualified.person_field", default="person_id", of="qualified.facts"),
+        FieldAt("qualified.valid_from", DATE, default="valid_from", of="qualified.facts"),
+        FieldAt("qualified.valid_to", DATE, default="valid_to", of="qualified.facts"),
+        KeysAt("qualified.where", of="qualified.facts"),
     ),
     "advance_notice": (*BASE, FieldAt("event_date", DATE), FieldAt("notice_date", DATE)),
     "respond_within": (
