@@ -82,7 +82,7 @@ def evaluate(
         c = compiled[rule.id]
         decided = _decided(items, c.outcomes, evaluator.match(c, [i.record() for i in items], runtime))
         checked += len({id(i) for i, _, _ in decided})
-        findings.extend(_findings(pack, rule, decided, ctx))
+        findings.extend(_findings(pack, rule, decided, ctx, items))
     order = {c: i for i, c in enumerate(pack.contract.clauses)}  # the contract's own order
     findings.sort(
         key=lambda f: (order.get(f.clause, len(order)), f.clause, f.rule,
@@ -161,8 +161,17 @@ def _no_evidence(pack: Pack, rule: Rule, period, absent: set[str]) -> Finding:
     return f
 
 
-def _runs(decided: list[Decided]) -> list[list[Decided]]:
-    """Group non-compliant subjects: consecutive checked days of one subject and outcome merge."""
+def _runs(decided: list[Decided], items: list[Item]) -> list[list[Decided]]:
+    """Group non-compliant subjects: consecutive checked days of one subject and outcome merge.
+
+    Days are consecutive when no other checked day of the subject lies between
+    them (week-ends and holidays are no items, so they do not break a run; a
+    day that is fine for this outcome but breached for another one does).
+    """
+    position: dict[int, int] = {}
+    seen: dict[str, int] = {}
+    for i in items:
+        position[id(i)] = seen[i.subject] = seen.get(i.subject, -1) + 1
     by_subject: dict[tuple[str, str], list[Decided]] = {}
     for d in decided:
         by_subject.setdefault((d[0].subject, d[1].tag), []).append(d)
@@ -176,6 +185,7 @@ def _runs(decided: list[Decided]) -> list[list[Decided]]:
                 and item.day is not None
                 and current[-1][0].day is not None
                 and current[-1][1].status == outcome.status
+                and position[id(item)] == position[id(current[-1][0])] + 1
             )
             if outcome.status == "compliant":
                 if current:
@@ -192,8 +202,8 @@ def _runs(decided: list[Decided]) -> list[list[Decided]]:
     return runs
 
 
-def _findings(pack: Pack, rule: Rule, decided: list[Decided], ctx: Context) -> list[Finding]:
-    runs = _runs(decided)
+def _findings(pack: Pack, rule: Rule, decided: list[Decided], ctx: Context, items: list[Item]) -> list[Finding]:
+    runs = _runs(decided, items)
     if not runs:
         return [_compliant(pack, rule, decided, ctx)]
     return [_from_run(pack, rule, run, ctx) for run in runs]
@@ -231,7 +241,8 @@ def _from_run(pack: Pack, rule: Rule, run: list[Decided], ctx: Context) -> Findi
     ranked = [i for i in items if i.rank is not None]
     worst = min(ranked, key=lambda i: i.rank) if ranked else first
     key = first.key + (f"|{outcome.tag}" if outcome.tag else "")
-    f = _base(pack, rule, status, first.subject, period, key if first.day is None else outcome.tag)
+    day_key = f"{outcome.tag}|{period[0].isoformat()}" if outcome.tag and period else ""
+    f = _base(pack, rule, status, first.subject, period, key if first.day is None else day_key)
     own = {k: _plain(v) for k, v in outcome.values}
     values = {
         **worst.values,
