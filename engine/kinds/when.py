@@ -7,6 +7,10 @@ the subject and joined facts (field tests, joins `alias.field`, `absent`
 patterns) and the status each match gives. Nothing here compares a value to
 its bound: the outcomes compile to engine.patterns and the rules engine
 decides. Example and reference: docs/rules.md, "The generic form".
+
+With `per:` and `aggregate:` the subject is not a fact but a period (and
+group): engine/aggregate.py computes one `<facts>.per_<per>` fact per period
+from the facts `where` selects; derivations and outcomes then read its fields.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from engine import aggregate as agg
 from engine.calendar import Reckoning
 from engine.derive import DeriveError, check_call, lookup, run
 from engine.errors import InputError
@@ -63,6 +68,12 @@ class WhenSpec(SpecBase):
     join: dict[str, JoinSpec] = {}
     outcomes: list[OutcomeSpec] = Field(min_length=1)
     values: dict[str, str] = {}
+    # per-period subjects (engine/aggregate.py): `where` then selects the facts aggregated
+    per: str | None = None
+    group_by: str | None = None
+    groups: list[Any] = []
+    aggregate: dict[str, dict[str, Any]] = {}
+    partial: bool = False  # also judge the period still running (never compliant: `complete` is false)
 
 
 @dataclass
@@ -113,8 +124,18 @@ def plan(raw: Mapping[str, Any], spec: WhenSpec, types: Mapping[str, type[Fact]]
     if model is None:
         bad(("facts",), f"unknown fact type `{spec.facts}`{did_you_mean(spec.facts, types)}")
         return out
-    fields: dict[str, dict[str, str]] = {subject: _declared(model)}
-    alias_type = {subject: spec.facts}
+    aggregated = agg.is_aggregate(spec)
+    if aggregated:
+        period_fields, problems = agg.plan(spec, types)
+        for path, message in problems:
+            bad(path, message)
+        fields: dict[str, dict[str, str]] = {subject: period_fields or {}}
+        alias_type = {subject: agg.subject_type(spec.facts, str(spec.per))}
+        scope = ()  # `where` selects the facts aggregated, not the periods
+    else:
+        fields = {subject: _declared(model)}
+        alias_type = {subject: spec.facts}
+    what = alias_type[subject]
     for alias, j in spec.join.items():
         if alias == subject or not re.fullmatch(r"[A-Za-z_]\w*", alias):
             bad(("join", alias), f"join alias `{alias}` must be a plain name other than the subject's `{subject}`")
@@ -131,7 +152,7 @@ def plan(raw: Mapping[str, Any], spec: WhenSpec, types: Mapping[str, type[Fact]]
     for name, call in spec.derive.items():
         path = ("derive", name)
         if name in own:
-            bad(path, f"`{name}` is already a field of `{spec.facts}`: give the derived value another name")
+            bad(path, f"`{name}` is already a field of `{what}`: give the derived value another name")
             continue
         try:
             fn = lookup(call.get("fn"))
@@ -148,8 +169,8 @@ def plan(raw: Mapping[str, Any], spec: WhenSpec, types: Mapping[str, type[Fact]]
 
     for k, v in spec.values.items():
         if v not in own:
-            bad(("values", k), f"values.{k}: `{v}` is neither a field of `{spec.facts}` nor derived{did_you_mean(v, own)}")
-    if spec.date_field is not None:
+            bad(("values", k), f"values.{k}: `{v}` is neither a field of `{what}` nor derived{did_you_mean(v, own)}")
+    if spec.date_field is not None and not aggregated:  # for aggregates: the facts' date, checked by agg.plan
         kind = own.get(spec.date_field)
         if kind is None:
             bad(("date_field",), f"`{spec.date_field}` is neither a field of `{spec.facts}` nor derived"
@@ -187,6 +208,8 @@ def plan(raw: Mapping[str, Any], spec: WhenSpec, types: Mapping[str, type[Fact]]
             seen.append(alias)
             mine = _tests(raw, (*base, "when", alias), tests, alias, seen, fields, bad, derived=alias == subject)
             extra = scope if alias == subject else join_tests.get(alias, ())
+            if alias == subject and aggregated and o.status == "compliant":
+                extra = (Test("complete", "eq", True),)  # a period not yet over is never compliant
             pats.append(Pattern(alias, alias_type[alias], (*extra, *mine)))
         gone = [
             Pattern(alias, alias_type[alias], (*join_tests.get(alias, ()),
@@ -283,8 +306,14 @@ def _shown(v: Any) -> Any:
 
 
 def message_variables(spec: WhenSpec) -> set[str]:
-    """Placeholders a `when` rule's message may use: its derivations, its `values`, `derivation`."""
-    return {*spec.derive, *spec.values, "derivation"}
+    """Placeholders a `when` rule's message may use: its derivations, its `values`, `derivation`.
+
+    Per-period rules add the period fields, the group field and each aggregate.
+    """
+    out = {*spec.derive, *spec.values, "derivation"}
+    if agg.is_aggregate(spec):
+        out |= {*agg.PERIOD_FIELDS, *spec.aggregate, *([spec.group_by] if spec.group_by else [])}
+    return out
 
 
 class When(Kind):
@@ -294,50 +323,56 @@ class When(Kind):
     summary = "the generic form: derive, join, and outcomes written as patterns"
 
     def requires(self, spec: WhenSpec) -> set[str]:
+        # exclusion windows are not required: without them nothing is excluded, and findings say so
         return {spec.facts} | {j.facts for j in spec.join.values()}
 
     def outcomes(self, rule, spec: WhenSpec, types) -> tuple[Outcome, ...]:
-        p = plan(rule.check, spec, types, scope_tests(spec, Refs(rule), types))
+        scope = () if agg.is_aggregate(spec) else scope_tests(spec, Refs(rule), types)
+        p = plan(rule.check, spec, types, scope)
         if p.problems:
             raise problems_to_error(rule.id, p.problems, rule.line)
         return p.outcomes
+
+    def derives(self, spec: WhenSpec) -> dict[str, str]:
+        if not agg.is_aggregate(spec):
+            return {}
+        by = f" and {spec.group_by}" if spec.group_by else ""
+        calls = ", ".join(f"{n} = {c.get('fn')}" for n, c in spec.aggregate.items())
+        return {agg.subject_type(spec.facts, str(spec.per)): f"per {spec.per}{by} over {spec.facts}: {calls}"}
 
     def expand(self, rule, spec: WhenSpec, ctx: Context) -> list[Item]:
         start, end = ctx.window()
         calls = [(name, lookup(c["fn"]), {k: v for k, v in c.items() if k != "fn"}) for name, c in spec.derive.items()]
         items: list[Item] = []
-        for f in ctx.select(spec.facts):
-            values = fact_fields(f)
-            reckoned: dict[str, Reckoning] = {}
+        for item, reckoned in self._subjects(rule, spec, ctx):
+            values = item.fields
             deadline: Reckoning | None = None
             for name, fn, args in calls:
                 try:
                     r = run(fn, ctx.calendar, values, args)
                 except DeriveError as exc:
-                    raise InputError(f"{spec.facts} {f.id}: derive.{name}: {exc}", line=rule.line,
+                    raise InputError(f"{item.type} {item.subject}: derive.{name}: {exc}", line=rule.line,
                                      field=f"{rule.id}.check.derive.{name}") from None
                 values[name] = r.value if r is not None else None
                 if r is not None:
                     reckoned[name] = r
                     if fn.name == "deadline":
                         deadline = r
-            period = None
-            if spec.date_field is not None:
+            if spec.date_field is not None and not agg.is_aggregate(spec):
                 d = values.get(spec.date_field)
                 day = d.date() if isinstance(d, dt.datetime) else d
                 if not isinstance(day, dt.date) or not start <= day <= end:
                     continue
-                period = (day, day)
-            shown = {name: _shown(values[name]) for name in spec.derive}
+                item.period = (day, day)
+            shown = dict(item.values)
+            shown.update({name: _shown(values[name]) for name in spec.derive})
             shown.update({k: _shown(values.get(v)) for k, v in spec.values.items()})
             shown["derivation"] = "；".join(
                 f"{n} = {_shown(r.value)}（{r.explanation.rule}：{'；'.join(r.explanation.steps)}）"
                 for n, r in reckoned.items()
             ) or "—"
-            items.append(
-                Item(key=f.id, subject=f.id, type=spec.facts, fields=values, evidence=[f],
-                     period=period, values=shown, deadline=deadline)
-            )
+            item.values, item.deadline = shown, deadline
+            items.append(item)
         # the joined facts, so the engine can match them (never subjects: they come second in every match)
         for t in dict.fromkeys(j.facts for j in spec.join.values()):
             if t == spec.facts:
@@ -345,6 +380,24 @@ class When(Kind):
             for f in ctx.select(t):
                 items.append(Item(key=f"{t}:{f.id}", subject=f.id, type=t, fields=fact_fields(f), evidence=[f]))
         return items
+
+    def _subjects(self, rule, spec: WhenSpec, ctx: Context) -> list[tuple[Item, dict[str, Reckoning]]]:
+        """The subjects before derivation: the facts themselves, or one per period (and group)."""
+        if not agg.is_aggregate(spec):
+            return [(Item(key=f.id, subject=f.id, type=spec.facts, fields=fact_fields(f), evidence=[f]), {})
+                    for f in ctx.select(spec.facts)]
+        t = agg.subject_type(spec.facts, str(spec.per))
+        out: list[tuple[Item, dict[str, Reckoning]]] = []
+        for s in agg.subjects(spec, ctx):
+            p, g = s.period, s.group
+            daily = spec.per in agg.DAY_LIKE  # consecutive days of one group merge into one finding
+            subject = (str(g) if g is not None else rule.title) if daily else (f"{g} {p.label}" if g is not None else p.label)
+            shown = {k: _shown(v) for k, v in s.fields.items()}
+            item = Item(key=f"{'' if g is None else g}|{p.label}", subject=subject, type=t, fields=dict(s.fields),
+                        day=p.start if daily else None, period=(p.start, p.end), evidence=list(s.evidence),
+                        values=shown, notes=list(s.notes))
+            out.append((item, dict(s.reckoned)))
+        return out
 
 
 # --- pack templates written in YAML --------------------------------------------------
