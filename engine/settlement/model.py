@@ -160,10 +160,13 @@ class Tiered(DeductionBase):
     value: str
     tiers: list[Tier] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Tiered:
+    @field_validator("tiers")
+    @classmethod
+    def _ordered(cls, tiers: list[Tier]) -> list[Tier]:
+        """Ranges may leave gaps (a value in none blocks payment) but never overlap."""
         spans = sorted(
-            (t.from_ if t.from_ is not None else Decimal("-Infinity"), t.below if t.below is not None else Decimal("Infinity")) for t in self.tiers
+            (t.from_ if t.from_ is not None else Decimal("-Infinity"), t.below if t.below is not None else Decimal("Infinity"))
+            for t in tiers
         )
         for lo, hi in spans:
             if lo >= hi:
@@ -171,7 +174,7 @@ class Tiered(DeductionBase):
         for (_, hi), (lo, _) in zip(spans, spans[1:], strict=False):
             if hi > lo:
                 raise ValueError(f"tiers overlap at {lo}")
-        return self
+        return tiers
 
 
 class Coefficient(DeductionBase):
@@ -374,6 +377,23 @@ def _default_clauses(raw: Any, resolved: dict[str, Any], clauses: dict[str, str 
             x["clause"] = next((clauses[n] for n, _, _ in _refs(r) if clauses.get(n)), None)
 
 
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A pydantic error location as a path in the YAML (discriminator tags dropped)."""
+    out: list[Any] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        elif isinstance(node, dict):
+            continue
+        else:
+            break
+        out.append(part)
+    return tuple(out)
+
+
 def load_model(
     root: Path, params: dict[str, Any], clauses: dict[str, str | None] | None = None
 ) -> SettlementModel:
@@ -398,8 +418,8 @@ def load_model(
         model = SettlementModel.model_validate(data)
     except ValidationError as exc:
         err = validation_errors(exc, raw, file)[0]
-        node_refs = {".".join(map(str, w)): n for n, _, w in refs}
-        named = next((n for f, n in node_refs.items() if err.field and err.field.startswith(f)), None)
+        where = _data_path(raw, tuple(exc.errors()[0]["loc"]))
+        named = next((n for n, _, w in refs if where and w[: len(where)] == where), None)
         if named is not None:
             err.message += f" (from parameter ${named})"
         raise err from None
