@@ -1,21 +1,23 @@
-"""Large logs (door access, monitoring) aggregated by DuckDB into daily derived facts.
+"""Large logs (door access, monitoring, per-minute probes) aggregated by DuckDB into derived facts.
 
-A year of door-access swipes is millions of lines; the rules need one
-`onsite_day` per person per day (or one `system_day` per system per day).
-DuckDB reads the file as lines (so each keeps its exact line number), splits
-and parses them in SQL, and returns only the daily aggregates and the few
-bad lines: no Python object per raw line. Only the built-in `read_csv` is
-used; extension auto-install/auto-load is switched off, so nothing is
-downloaded.
+A year of door-access swipes is millions of lines, a year of per-minute
+probes for 50 systems 26 million; the rules need one `onsite_day` per person
+per day, one `system_day` per system per day, or one `outage` per run of
+failed minutes. DuckDB reads the file as lines (so each keeps its exact line
+number), splits and parses them in SQL, and returns only the aggregates and
+the few bad lines: no Python object per raw line. Only the built-in
+`read_csv` is used; extension auto-install/auto-load is switched off, so
+nothing is downloaded.
 
 Accounting per log file: rows (non-blank data lines) = lines aggregated +
-lines outside the `location` filter + rejected lines.
+lines outside the `location` / `systems` filter + rejected lines.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +26,9 @@ from typing import Any
 import duckdb
 
 from engine.errors import InputError
-from facts.manifest import LOG_FIELDS, FileEntry
-from facts.model import Fact, OnsiteDay, Provenance, SystemDay
+from facts.manifest import LOG_FIELDS, MANIFEST_NAME, FileEntry
+from facts.model import FACT_TYPES, Fact, OnsiteDay, Provenance, SystemDay
+from facts.normalize import parse_bool, text
 from facts.records import Rejection
 from facts.tables import sniff_delimiter
 
@@ -56,6 +59,30 @@ DEFAULT_FAILURES = [
     "中断",
 ]
 _TRIM = " \t\r\u3000\ufeff"
+_TRIM_CODES = "(" + ", ".join(str(ord(c)) for c in _TRIM) + ")"
+# full-width digits and the punctuation of a time stamp, tried when a time does not parse
+_FULL = "０１２３４５６７８９：－／．　Ｔ"
+_HALF = "0123456789:-/. T"
+_MINUTE_US = 60_000_000
+# problem codes in the classified table (NULL: a good line)
+_FIELDS, _KEY, _TIME = 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which minutes the probes of one system cover, so a rule can tell "no data" from "up".
+
+    `first` and `last` are the minutes of the first and last probe (inclusive);
+    `missing` counts the minutes between them without any probe.
+    """
+
+    system: str
+    first: dt.datetime
+    last: dt.datetime
+    probes: int  # lines of this system
+    failed: int  # minutes with a failed probe
+    missing: int  # minutes in first..last without a probe
+    outage_minutes: int  # minutes in its outage facts
 
 
 @dataclass
@@ -69,28 +96,34 @@ class LogResult:
     rejected: list[Rejection]
     encoding: str
     ignored_columns: list[str] = field(default_factory=list)
+    coverage: list[Coverage] = field(default_factory=list)  # outages: per system
 
 
 def load_log(
     path: Path, entry: FileEntry, sha256: str, model: type[Fact] | None = None
 ) -> LogResult:
-    """Aggregate one log file per the manifest entry (derive: access_log | monitoring).
+    """Aggregate one log file per the manifest entry (derive: access_log | monitoring | outages).
 
     `model` is the derived type to build (default: the built-in onsite_day /
-    system_day; a pack may have added optional fields to it).
+    system_day / outage; a pack may have added optional fields to it).
     """
     assert entry.derive is not None
     with tempfile.TemporaryDirectory(prefix="lvyue-log-") as tmp:
         source, encoding = utf8_source(path, entry, Path(tmp))
-        headers, delim = _header(source, entry)
+        headers, delim, sample = _header(source, entry)
         index = _columns(headers, entry)
+        formats = _formats(entry, sample, index, delim)
         con = duckdb.connect(":memory:")
         try:
             for setting in ("autoinstall_known_extensions", "autoload_known_extensions"):
                 con.execute(f"SET {setting} = false")
             con.execute("SET preserve_insertion_order = true")
-            _classify(con, source, entry, index, len(headers), delim)
-            result = _aggregate(con, entry, sha256, headers, index, model)
+            con.execute(f"SET temp_directory = {_sql_str(str(Path(tmp) / 'spill'))}")
+            _classify(con, source, entry, index, len(headers), delim, formats)
+            if entry.derive == "outages":
+                result = _outages(con, entry, sha256, headers, index, model)
+            else:
+                result = _aggregate(con, entry, sha256, headers, index, model)
         except duckdb.Error as exc:
             raise InputError(
                 f"cannot read the log ({str(exc).splitlines()[0]})", file=entry.path
@@ -107,16 +140,18 @@ def load_log(
 def utf8_source(path: Path, entry: FileEntry, tmp: Path) -> tuple[Path, str]:
     """A UTF-8 file DuckDB can read: the log itself, or a chunked transcoding of it.
 
-    UTF-8 is checked (and GB18030/GBK converted) in 1 MiB chunks, never by line.
+    UTF-8 is checked (and GB18030/GBK converted) in 1 MiB chunks, never by
+    line; a byte that does not decode stops loading with its line and byte
+    offset (undeclared: the offset of whichever encoding read further).
     """
     declared = (entry.encoding or "").lower().replace("_", "-")
+    utf8_bad: tuple[int, str] | None = None
     if declared in ("", "utf-8", "utf8", "utf-8-sig"):
-        if _is_utf8(path):
+        utf8_bad = _utf8_error(path)
+        if utf8_bad is None:
             return path, "utf-8"
         if declared:
-            raise InputError(
-                "the file is not valid UTF-8 as declared by encoding:", file=entry.path
-            )
+            raise _decode_error(path, entry, "UTF-8 as declared by encoding:", utf8_bad)
     encoding = entry.encoding or "gb18030"
     target = tmp / "log.utf8.csv"
     try:
@@ -125,53 +160,109 @@ def utf8_source(path: Path, entry: FileEntry, tmp: Path) -> tuple[Path, str]:
         raise InputError(
             f"unknown encoding {encoding!r}", file=entry.path, field="encoding"
         ) from None
-    try:
-        with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
+    offset = 0
+    bad: tuple[int, str] | None = None
+    with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
+        pending = 0
+        try:
             while chunk := src.read(CHUNK):
+                pending = len(decoder.getstate()[0])
                 dst.write(decoder.decode(chunk))
+                offset += len(chunk)
+            pending = len(decoder.getstate()[0])
             dst.write(decoder.decode(b"", final=True))
-    except UnicodeDecodeError as exc:
-        hint = "" if entry.encoding else " (neither UTF-8 nor GB18030; name it with encoding:)"
-        raise InputError(
-            f"cannot decode the log as {encoding}{hint}: {exc.reason}", file=entry.path
-        ) from None
-    return target, encoding
+        except UnicodeDecodeError as exc:
+            bad = (offset - pending + exc.start, str(exc.reason))
+    if bad is None:
+        return target, encoding
+    if utf8_bad is not None and utf8_bad[0] > bad[0]:
+        raise _decode_error(path, entry, "UTF-8", utf8_bad)
+    raise _decode_error(path, entry, encoding, bad)
 
 
-def _is_utf8(path: Path) -> bool:
+def _utf8_error(path: Path) -> tuple[int, str] | None:
+    """(byte offset, reason) of the first byte that is not UTF-8, or None."""
     decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    offset = pending = 0
     try:
         with path.open("rb") as f:
             while chunk := f.read(CHUNK):
+                pending = len(decoder.getstate()[0])
                 decoder.decode(chunk)
+                offset += len(chunk)
+            pending = len(decoder.getstate()[0])
             decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
+    except UnicodeDecodeError as exc:
+        return offset - pending + exc.start, str(exc.reason)
+    return None
 
 
-def _header(source: Path, entry: FileEntry) -> tuple[list[str], str]:
+def _decode_error(path: Path, entry: FileEntry, what: str, bad: tuple[int, str]) -> InputError:
+    """The fatal error for an undecodable byte: its line (counted only now) and byte offset."""
+    offset, reason = bad
+    line = 1
+    with path.open("rb") as f:
+        done = 0
+        while done < offset and (chunk := f.read(min(CHUNK, offset - done))):
+            line += chunk.count(b"\n")
+            done += len(chunk)
+    hint = "" if entry.encoding else " (neither UTF-8 nor GB18030; name it with encoding:)"
+    return InputError(
+        f"cannot decode the log as {what}{hint}: {reason} at byte {offset}",
+        file=entry.path,
+        line=line,
+    )
+
+
+def _header(source: Path, entry: FileEntry) -> tuple[list[str], str, list[str]]:
+    """Headers, delimiter, and a few data lines (to find the log's time format)."""
     with source.open(encoding="utf-8-sig", newline="") as f:
         line = ""
         for _ in range(entry.header_row):
             line = f.readline()
+        sample = [f.readline() for _ in range(20)]
     delim = sniff_delimiter(line, entry.delimiter)
     cells = next(csv.reader([line.rstrip("\r\n")], delimiter=delim), [])
     headers = [" ".join(c.split()) for c in cells]
     if not any(headers):
         raise InputError(f"no header row (expected at line {entry.header_row})", file=entry.path)
-    return headers, delim
+    return headers, delim, sample
+
+
+def _formats(entry: FileEntry, sample: list[str], index: dict[str, int], delim: str) -> list[str]:
+    """The time formats to try, the one the first data lines use first (it is tried on every line)."""
+    if entry.time_format:
+        return [entry.time_format]
+    pos = index["time"] - 1
+    for row in csv.reader([s.rstrip("\r\n") for s in sample if s.strip()], delimiter=delim):
+        value = row[pos].strip(_TRIM) if pos < len(row) else ""
+        for fmt in TIME_FORMATS:
+            try:
+                dt.datetime.strptime(value, fmt)
+            except ValueError:
+                continue
+            return [fmt] + [f for f in TIME_FORMATS if f != fmt]
+    return TIME_FORMATS
 
 
 def _columns(headers: list[str], entry: FileEntry) -> dict[str, int]:
     """Log field → 1-based column position; a needed column that is absent is fatal."""
     assert entry.derive is not None
+    if entry.derive == "outages" and "core" in entry.columns.values():
+        raise InputError(
+            "core is not read from a column of a probe log: set it with fixed: {core: true} "
+            "or values: {core: {<system>: true}}",
+            file=MANIFEST_NAME,
+            field="columns",
+        )
     index: dict[str, int] = {}
     for pos, h in enumerate(headers, start=1):
         name = entry.columns.get(h, h)
         if name in LOG_FIELDS[entry.derive] and name not in index:
             index[name] = pos
     needed = [LOG_FIELDS[entry.derive][0], "time"] + (["location"] if entry.location else [])
+    if entry.derive == "outages":
+        needed.append("status")
     for name in needed:
         if name not in index:
             mapped = [h for h, f in entry.columns.items() if f == name]
@@ -188,19 +279,37 @@ def _sql_str(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
+def _sql_list(items: list[str]) -> str:
+    return "[" + ", ".join(_sql_str(x) for x in items) + "]"
+
+
+def _trimmed(expr: str) -> str:
+    """trim(expr, spaces) only when the value starts or ends with one: trimming every value
+    with a character set is the slowest step of a large log."""
+    return (
+        f"CASE WHEN ord({expr}) IN {_TRIM_CODES} OR ord({expr}[-1]) IN {_TRIM_CODES} "
+        f"THEN trim({expr}, {_sql_str(_TRIM)}) ELSE {expr} END"
+    )
+
+
 def _split_expr(col: str, delim: str) -> str:
-    """SQL splitting a line into fields; a CSV-quoting regex only for lines with a quote."""
+    """SQL splitting a line into fields; a CSV-quoting regex only for lines with a quote.
+
+    Lines without a quote keep a trailing CR in their last field (every field
+    used is trimmed of it); a quoted line loses it first, for the regex.
+    """
     d = _sql_str(delim)
     rd = "\\" + delim if delim in "|.^$*+?()[]{}\\" else delim
     quoted = _sql_str(f'("(?:[^"]|"")*"|[^{rd}"]*)(?:{rd}|$)')
+    q = f"rtrim({col}, chr(13))"
     regex = (
-        f"list_transform(regexp_extract_all({col}, {quoted}, 1), "
+        f"list_transform(regexp_extract_all({q}, {quoted}, 1), "
         "lambda x: CASE WHEN x LIKE '\"%' THEN replace(x[2:-2], '\"\"', '\"') ELSE x END)"
     )
     # the regex yields one extra empty match at the end unless the line ends with a delimiter
     return (
         f"CASE WHEN strpos({col}, '\"') = 0 THEN string_split({col}, {d}) "
-        f"WHEN suffix({col}, {d}) THEN {regex} ELSE ({regex})[1:-2] END"
+        f"WHEN suffix({q}, {d}) THEN {regex} ELSE ({regex})[1:-2] END"
     )
 
 
@@ -211,66 +320,109 @@ def _classify(
     index: dict[str, int],
     ncols: int,
     delim: str,
+    formats: list[str],
 ) -> None:
-    """Table `lines` (line, key, ts, keep, problem): one row per non-blank data line."""
+    """Table `lines` (line, key, ts, keep, failed, problem): one row per non-blank data line.
+
+    For outages `ts` is the minute (minutes since 1970-01-01, local time) and
+    `keep` is absent: which systems count is decided on the few distinct names.
+    A rejected line's `key` holds what its message needs: the field count
+    (problem 1) or the unreadable time (problem 3); one column less per line.
+    """
     key_field = LOG_FIELDS[entry.derive or "access_log"][0]
-    formats = (
-        "["
-        + ", ".join(
-            _sql_str(f) for f in ([entry.time_format] if entry.time_format else TIME_FORMATS)
-        )
-        + "]"
-    )
-    trim = _sql_str(_TRIM)
-    con.execute(
-        "CREATE TEMP TABLE raw AS SELECT l FROM read_csv("
+    outages = entry.derive == "outages"
+    raw = (
+        "(SELECT row_number() OVER () AS line, l FROM read_csv("
         f"{_sql_str(str(source))}, header = false, auto_detect = false, delim = '\x01', "
         "quote = '', escape = '', columns = {'l': 'VARCHAR'}, null_padding = true, "
-        "max_line_size = 10000000)"
+        "max_line_size = 10000000))"
     )
-    col = {name: f"trim(f[{pos}], {trim})" for name, pos in index.items()}
+    col = {name: _trimmed(f"f[{pos}]") for name, pos in index.items() if name != "core"}
     status = col.get("status", "NULL")
-    location = col.get("location", "NULL")
     if entry.location:
-        keep = f"list_contains([{', '.join(_sql_str(x) for x in entry.location)}], {location})"
+        keep = f"list_contains({_sql_list(entry.location)}, {col['location']})"
     else:
         keep = "true"
-    failures = [s.lower() for s in (entry.failure_values or DEFAULT_FAILURES)]
-    failed = f"coalesce(list_contains([{', '.join(_sql_str(x) for x in failures)}], lower({status})), false)"
-    split = f"""
-        SELECT line, f, len(f) AS n FROM (
-            SELECT rowid + 1 AS line, {_split_expr("l2", delim)} AS f
-            FROM (SELECT rowid, rtrim(l, chr(13)) AS l2 FROM raw)
-            WHERE rowid + 1 > {entry.header_row} AND l2 IS NOT NULL AND trim(l2, {trim}) <> ''
-        )
-    """
+    failures = (
+        "(" + _sql_list([s.lower() for s in entry.failure_values or DEFAULT_FAILURES])[1:-1] + ")"
+    )
+    blank = (
+        f"CASE WHEN l IS NULL THEN true WHEN ord(l) IN {_TRIM_CODES} "
+        f"THEN trim(l, {_sql_str(_TRIM)}) = '' ELSE false END"
+    )
+    fmts = _sql_list(formats)
+    fallback = f"try_strptime(translate(t, {_sql_str(_FULL)}, {_sql_str(_HALF)}), {fmts})"
+    ts = f"CASE WHEN ts0 IS NULL AND t <> '' THEN {fallback} ELSE ts0 END"
+    if outages:
+        ts = f"(epoch_us({ts}) // {_MINUTE_US})::INTEGER"
+    good = f"n = {ncols}"
     con.execute(
         f"""
         CREATE TEMP TABLE lines AS
-        SELECT line, key, ts, keep, failed,
-            CASE WHEN n <> {ncols} THEN 'fields'
-                 WHEN key IS NULL OR key = '' THEN 'key'
-                 WHEN ts IS NULL THEN 'time' END AS problem,
-            n, time_raw
+        SELECT line,
+            CASE WHEN NOT {good} THEN n::VARCHAR
+                 WHEN key IS NULL OR key = '' THEN NULL WHEN ts IS NULL THEN t ELSE key END AS key,
+            ts,{"" if outages else " keep,"} failed,
+            CASE WHEN NOT {good} THEN {_FIELDS}
+                 WHEN key IS NULL OR key = '' THEN {_KEY}
+                 WHEN ts IS NULL THEN {_TIME} END::UTINYINT AS problem
         FROM (
-            SELECT line, n,
-                CASE WHEN n = {ncols} THEN {col[key_field]} END AS key,
-                CASE WHEN n = {ncols} THEN try_strptime({col["time"]}, {formats}) END AS ts,
-                CASE WHEN n = {ncols} AND ts IS NULL THEN {col["time"]} END AS time_raw,
-                CASE WHEN n = {ncols} THEN {keep} ELSE false END AS keep,
-                CASE WHEN n = {ncols} THEN {failed} ELSE false END AS failed
-            FROM ({split})
+            SELECT line, n, key, t, {ts} AS ts, keep, failed
+            FROM (
+                SELECT line, n,
+                    CASE WHEN {good} THEN {col[key_field]} END AS key,
+                    CASE WHEN {good} THEN {col["time"]} END AS t,
+                    try_strptime(t, {fmts}) AS ts0,
+                    CASE WHEN {good} THEN {keep} ELSE false END AS keep,
+                    CASE WHEN {good} THEN coalesce(lower({status}) IN {failures}, false)
+                         ELSE false END AS failed
+                FROM (
+                    SELECT line, {_split_expr("l", delim)} AS f, len(f) AS n
+                    FROM {raw} WHERE line > {entry.header_row} AND NOT ({blank})
+                )
+            )
         )
         """
     )
-    con.execute("DROP TABLE raw")
     mapping = entry.values.get(key_field)
-    if mapping:
+    if mapping and not outages:
         con.execute("CREATE TEMP TABLE keymap (src VARCHAR, dst VARCHAR)")
         con.executemany(
             "INSERT INTO keymap VALUES (?, ?)", [(str(k), str(v)) for k, v in mapping.items()]
         )
-        con.execute("UPDATE lines SET key = keymap.dst FROM keymap WHERE lines.key = keymap.src")
+        con.execute(
+            "UPDATE lines SET key = keymap.dst FROM keymap "
+            "WHERE lines.key = keymap.src AND lines.problem IS NULL"
+        )
+
+
+def _rejections(
+    con: duckdb.DuckDBPyConnection,
+    entry: FileEntry,
+    headers: list[str],
+    index: dict[str, int],
+) -> list[Rejection]:
+    key_field = LOG_FIELDS[entry.derive or "access_log"][0]
+    out: list[Rejection] = []
+    for line, problem, detail in con.execute(
+        "SELECT line, problem, key FROM lines WHERE problem IS NOT NULL ORDER BY line"
+    ).fetchall():
+        if problem == _FIELDS:
+            out.append(
+                Rejection(entry.path, line, None, f"expected {len(headers)} fields, found {detail}")
+            )
+        elif problem == _KEY:
+            out.append(
+                Rejection(entry.path, line, headers[index[key_field] - 1], "missing required field")
+            )
+        else:
+            shown = "blank" if not detail else repr(detail)
+            out.append(
+                Rejection(
+                    entry.path, line, headers[index["time"] - 1], f"not a valid date-time: {shown}"
+                )
+            )
+    return out
 
 
 def _aggregate(
@@ -285,14 +437,7 @@ def _aggregate(
         "SELECT count(*), count(*) FILTER (problem IS NULL AND keep), "
         "count(*) FILTER (problem IS NULL AND NOT keep) FROM lines"
     ).fetchone() or (0, 0, 0)
-    key_field = LOG_FIELDS[entry.derive or "access_log"][0]
-    header_of = {name: headers[pos - 1] for name, pos in index.items()}
-    rejected = [
-        _rejection(entry, line, problem, n, len(headers), time_raw, header_of, key_field)
-        for line, problem, n, time_raw in con.execute(
-            "SELECT line, problem, n, time_raw FROM lines WHERE problem IS NOT NULL ORDER BY line"
-        ).fetchall()
-    ]
+    rejected = _rejections(con, entry, headers, index)
     daily = con.execute(
         "SELECT key, CAST(ts AS DATE) AS day, strftime(min(ts), '%H:%M:%S'), "
         "strftime(max(ts), '%H:%M:%S'), count(*)::BIGINT, count(*) FILTER (failed)::BIGINT, "
@@ -323,19 +468,163 @@ def _aggregate(
     return LogResult(int(rows), int(used), int(outside), facts, rejected, "")
 
 
-def _rejection(
+# --- outages: gaps and islands over minute numbers ----------------------------------------
+
+
+def _systems(
+    con: duckdb.DuckDBPyConnection, entry: FileEntry
+) -> tuple[dict[int, str], dict[int, bool | None]]:
+    """Number the systems (table `sysmap`: key -> sid; NULL sid: outside `systems:`).
+
+    Names are normalised and translated on the few distinct keys, not per line:
+    full-width letters and digits made ASCII, then `values: {system: ...}`.
+    """
+    mapping = {text(k): text(v) for k, v in (entry.values.get("system") or {}).items()}
+    wanted = {text(s) for s in entry.systems} if entry.systems else None
+    keys = [
+        k
+        for (k,) in con.execute(
+            "SELECT DISTINCT key FROM lines WHERE problem IS NULL ORDER BY key"
+        ).fetchall()
+    ]
+    names: dict[str, str] = {}
+    for key in keys:
+        raw = text(key)
+        name = mapping.get(raw, raw)
+        if wanted is None or raw in wanted or name in wanted:
+            names[key] = name
+    sid_of = {name: i for i, name in enumerate(sorted(set(names.values())), start=1)}
+    con.execute("CREATE TEMP TABLE sysmap (key VARCHAR, sid INTEGER)")
+    con.executemany(
+        "INSERT INTO sysmap VALUES (?, ?)", [(k, sid_of.get(names.get(k, ""))) for k in keys]
+    )
+    system = {i: name for name, i in sid_of.items()}
+    return system, {i: _core(entry, name) for i, name in system.items()}
+
+
+def _core(entry: FileEntry, system: str) -> bool | None:
+    """`core` for a system: fixed:, else values: {core: {system: ...}}, else defaults:, else
+    the type's default (None: not given)."""
+    by_system = {text(k): v for k, v in (entry.values.get("core") or {}).items()}
+    for where, value in (
+        ("fixed", entry.fixed.get("core")),
+        ("values", by_system.get(system)),
+        ("defaults", entry.defaults.get("core")),
+    ):
+        if value is None:
+            continue
+        try:
+            return parse_bool(value)
+        except ValueError as exc:
+            raise InputError(str(exc), file=MANIFEST_NAME, field=f"{where}.core") from None
+    return None
+
+
+_HOURS_SQL = """
+CREATE TEMP TABLE hours AS  -- per system and hour: which of its 60 minutes have a probe
+SELECT s.sid, l.ts // 60 AS hour, bit_or(1::BIGINT << (l.ts % 60)::INTEGER) AS mask,
+    bool_or(l.failed) AS failed, min(l.ts) AS first, max(l.ts) AS last, count(*) AS probes
+FROM lines l JOIN sysmap s ON l.key = s.key
+WHERE l.problem IS NULL AND s.sid IS NOT NULL
+GROUP BY ALL
+"""
+_MINUTES_SQL = """
+CREATE TEMP TABLE minutes AS  -- hours with a failure or a gap minute by minute, others whole
+SELECT s.sid, l.ts AS s, l.ts + 1 AS e, bool_or(l.failed) AS failed,
+    min(l.line) FILTER (l.failed) AS line, count(*) FILTER (l.failed) AS lines
+FROM lines l JOIN sysmap s ON l.key = s.key
+SEMI JOIN (SELECT sid, hour FROM hours WHERE failed OR mask <> (1::BIGINT << 60) - 1) d
+    ON s.sid = d.sid AND l.ts // 60 = d.hour
+WHERE l.problem IS NULL
+GROUP BY ALL
+UNION ALL
+SELECT sid, hour * 60, hour * 60 + 60, false, NULL, 0 FROM hours
+WHERE NOT failed AND mask = (1::BIGINT << 60) - 1
+"""
+# `ups` counts the up elements up to a row: failed minutes with the same count have no up
+# minute between them. A gap sits just before the element that ends it; if that one is up,
+# the gap belongs with the failed minutes before it (one up fewer).
+_RUNS_SQL = """
+WITH seq AS (
+    SELECT *, lag(e) OVER w AS prev_e, sum(CASE WHEN failed THEN 0 ELSE 1 END) OVER w AS ups
+    FROM minutes WINDOW w AS (PARTITION BY sid ORDER BY s)
+),
+down AS (
+    SELECT sid, s, e, ups, line, lines FROM seq WHERE failed
+    UNION ALL
+    SELECT sid, prev_e, s, ups - CASE WHEN failed THEN 0 ELSE 1 END, NULL, 0
+    FROM seq WHERE $gaps AND s > prev_e
+)
+SELECT sid, min(s), max(e), sum(e - s)::BIGINT, min(line), sum(lines)::BIGINT
+FROM down GROUP BY sid, ups ORDER BY sid, min(s)
+"""
+
+
+def _outages(
+    con: duckdb.DuckDBPyConnection,
     entry: FileEntry,
-    line: int,
-    problem: str,
-    n: int,
-    ncols: int,
-    time_raw: Any,
-    header_of: dict[str, str],
-    key_field: str,
-) -> Rejection:
-    if problem == "fields":
-        return Rejection(entry.path, line, None, f"expected {ncols} fields, found {n}")
-    if problem == "key":
-        return Rejection(entry.path, line, header_of[key_field], "missing required field")
-    shown = "blank" if not time_raw else repr(time_raw)
-    return Rejection(entry.path, line, header_of["time"], f"not a valid date-time: {shown}")
+    sha256: str,
+    headers: list[str],
+    index: dict[str, int],
+    model: type[Fact] | None = None,
+) -> LogResult:
+    """Runs of failed (and, by default, missing) minutes per system → `outage` facts.
+
+    Only hours with a failure or a missing minute are looked at minute by
+    minute; a complete hour of good probes is one row. A gap in the log is
+    failure unless `missing_minutes: ignore`; then the failed minutes on
+    both sides of a gap are one outage whose `minutes` leaves the gap out.
+    """
+    rejected = _rejections(con, entry, headers, index)
+    system, core = _systems(con, entry)
+    rows, good = con.execute(
+        "SELECT count(*), count(*) FILTER (problem IS NULL) FROM lines"
+    ).fetchone() or (0, 0)
+    con.execute(_HOURS_SQL)
+    con.execute(_MINUTES_SQL)
+    con.execute("DROP TABLE lines")
+    gaps = "true" if (entry.missing_minutes or "failure") == "failure" else "false"
+    runs = con.execute(_RUNS_SQL.replace("$gaps", gaps)).fetchall()
+    span = con.execute(
+        "SELECT sid, min(first), max(last), sum(probes)::BIGINT, "
+        "(SELECT count(*) FROM minutes m WHERE m.sid = h.sid AND m.failed), "
+        "sum(bit_count(mask))::BIGINT FROM hours h GROUP BY sid ORDER BY sid"
+    ).fetchall()
+    used = sum(int(r[3]) for r in span)
+    outside = int(good) - used
+    model = model or FACT_TYPES["outage"]
+    facts: list[Fact] = []
+    total: dict[int, int] = {}
+    for sid, s, e, minutes, line, lines in runs:
+        start, end = _minute(s), _minute(e)
+        prov = Provenance(file=entry.path, sha256=sha256, row=line, derived_from=lines)
+        extra = {} if core[sid] is None else {"core": core[sid]}
+        facts.append(
+            model(
+                id=f"{system[sid]}@{start:%Y-%m-%dT%H:%M}",
+                provenance=prov,
+                system=system[sid],
+                start=start,
+                end=end,
+                minutes=minutes,
+                **extra,
+            )
+        )
+        total[sid] = total.get(sid, 0) + minutes
+    coverage = [
+        Coverage(
+            system[sid],
+            _minute(first),
+            _minute(last),
+            probes,
+            failed,
+            last - first + 1 - distinct,
+            total.get(sid, 0),
+        )
+        for sid, first, last, probes, failed, distinct in span
+    ]
+    return LogResult(int(rows), int(used), int(outside), facts, rejected, "", [], coverage)
+
+
+def _minute(n: Any) -> dt.datetime:
+    return dt.datetime(1970, 1, 1) + dt.timedelta(minutes=int(n))

@@ -21,11 +21,18 @@ from facts.typedecl import placeholders
 
 MANIFEST_NAME = "evidence.yaml"
 
-Derive = Literal["access_log", "monitoring"]
-DERIVED_TYPE: dict[str, str] = {"access_log": "onsite_day", "monitoring": "system_day"}
+Derive = Literal["access_log", "monitoring", "outages"]
+DERIVED_TYPE: dict[str, str] = {
+    "access_log": "onsite_day",
+    "monitoring": "system_day",
+    "outages": "outage",
+}
+# The fields a log's manifest entry may name; the first is the key the facts are per.
+# `core` (outages) is not a column: it comes from `fixed:`, `defaults:` or `values:`.
 LOG_FIELDS: dict[str, tuple[str, ...]] = {
     "access_log": ("person_id", "time", "location"),
     "monitoring": ("system", "time", "status"),
+    "outages": ("system", "time", "status", "core"),
 }
 
 
@@ -51,9 +58,11 @@ class FileEntry(BaseModel):
     derive: Derive | None = None  # logs: aggregate into onsite_day / system_day
     location: list[str] | None = None  # access logs: keep only these door/site names
     time_format: str | None = None  # logs: strptime format if not a usual one
-    failure_values: list[str] | None = None  # monitoring: status values meaning failure
+    failure_values: list[str] | None = None  # monitoring, outages: status values meaning failure
+    systems: list[str] | None = None  # outages: keep only these systems
+    missing_minutes: Literal["failure", "ignore"] | None = None  # outages: a minute without probe
 
-    @field_validator("location", "failure_values", mode="before")
+    @field_validator("location", "failure_values", "systems", mode="before")
     @classmethod
     def _one_or_many(cls, v: Any) -> Any:
         return [v] if isinstance(v, str) else v
@@ -91,6 +100,8 @@ class FileEntry(BaseModel):
             )
         if self.location and self.derive != "access_log":
             raise ValueError("location: only for derive: access_log")
+        if (self.systems or self.missing_minutes) and self.derive != "outages":
+            raise ValueError("systems: and missing_minutes: only for derive: outages")
         return self
 
 
