@@ -121,12 +121,14 @@ def _deadline(cal: WorkingCalendar, a: Mapping[str, Any]) -> Reckoning | None:
     start = a.get("from")
     if start is None:
         return None
-    if a.get("hours") is not None:
+    for unit, zh, span in (("hours", "小时", dt.timedelta(hours=1)), ("minutes", "分钟", dt.timedelta(minutes=1))):
+        if a.get(unit) is None:
+            continue
         if not isinstance(start, dt.datetime):
-            raise DeriveError("deadline(hours=N) needs a datetime in `from`, not a date")
-        end = start + dt.timedelta(hours=a["hours"])
-        rule = f"自{start.isoformat(sep=' ')}起连续{a['hours']}小时（不因节假日顺延）"
-        return Reckoning(end, Explanation(rule, [f"{start.isoformat(sep=' ')} + {a['hours']} 小时 = {end.isoformat(sep=' ')}"]))
+            raise DeriveError(f"deadline({unit}=N) needs a datetime in `from`, not a date")
+        end = start + span * a[unit]
+        rule = f"自{start.isoformat(sep=' ')}起连续{a[unit]}{zh}（不因节假日顺延）"
+        return Reckoning(end, Explanation(rule, [f"{start.isoformat(sep=' ')} + {a[unit]} {zh} = {end.isoformat(sep=' ')}"]))
     day = _day(start)
     if a.get("working_days") is not None:
         return deadline_after(cal, day, working_days=a["working_days"])
@@ -256,12 +258,13 @@ REGISTRY: dict[str, DeriveFn] = {
                 Arg("natural_days", "number", "N days, last day moved past holidays (Civil Code art. 203)", required=False),
                 Arg("months", "number", "N months to the corresponding day (arts. 202-203)", required=False),
                 Arg("hours", "number", "N continuous hours (needs a datetime; never extended)", required=False),
+                Arg("minutes", "number", "N continuous minutes (needs a datetime; never extended)", required=False),
             ),
             "date",
-            "the last day allowed (a datetime with hours=)",
+            "the last day allowed (a datetime with hours= or minutes=)",
             _deadline,
-            one_of=("working_days", "natural_days", "months", "hours"),
-            result_if=(("hours", "datetime"),),
+            one_of=("working_days", "natural_days", "months", "hours", "minutes"),
+            result_if=(("hours", "datetime"), ("minutes", "datetime")),
         ),
         DeriveFn(
             "late_days",
@@ -344,9 +347,10 @@ def check_call(fn: DeriveFn, args: Mapping[str, Any], field_type: Callable[[str]
                 out.append((a.name, f"{fn.name}: `{v}` is neither a field nor an earlier derivation{hint}"))
             elif a.want and have not in ACCEPTS[a.want] and have != "other":
                 out.append((a.name, f"{fn.name}: `{a.name}` needs a {a.want}, `{v}` is {have}"))
-    if not out and fn.name == "deadline" and args.get("hours") is not None:
+    unit = next((u for u in ("hours", "minutes") if args.get(u) is not None), None)
+    if not out and fn.name == "deadline" and unit:
         if field_type(str(args["from"])) not in ("datetime", "other"):
-            out.append(("from", "deadline(hours=N) counts continuous hours: `from` must be a datetime field"))
+            out.append(("from", f"deadline({unit}=N) counts continuous {unit}: `from` must be a datetime field"))
     return out
 
 

@@ -265,9 +265,25 @@ def load_pack(root: Path, collect: list[InputError] | None = None) -> Pack:
             raw = apply_template(_raw(data, rule), str(path), templates)
             for e in _names_and_clause(rule, raw, str(path), contract, types):
                 fail(e)
+    pack = Pack(root, contract, params, rules, where, calendar, types)
+    try:
+        _check_settlement(pack)
+    except InputError as e:
+        fail(e)
     if collect is not None:
         collect.extend(errors)
-    return Pack(root, contract, params, rules, where, calendar, types)
+    return pack
+
+
+def _check_settlement(pack: Pack) -> None:
+    """settlement.yaml, if the pack has one, is checked with the pack: lint and check refuse a bad one."""
+    from engine.settlement.model import FILE, pack_model
+
+    if not (pack.root / FILE).is_file():
+        return
+    model = pack_model(pack)
+    for t in sorted(model.fact_types() - set(pack.fact_types)):
+        raise InputError(f"unknown fact type {t!r}{did_you_mean(t, pack.fact_types)}", file=str(pack.root / FILE))
 
 
 def load_templates(root: Path) -> dict[str, Any]:

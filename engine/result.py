@@ -15,13 +15,20 @@ from engine import __version__
 from engine.evaluate import Evaluation
 from engine.findings import STATUSES
 from engine.money import money
+from engine.pack import Pack
 from facts.evidence import EvidenceSet
 
 # Worst first: a clause's status is the worst of its findings.
 _RANK = {s: i for i, s in enumerate(("breach", "at_risk", "no_evidence", "manual", "compliant"))}
 
 
-SETTLEMENT_TYPES = ("catalogue", "usage", "invoice", "payment", "performance_review", "incident", "report")
+def settlement_types(pack: Pack) -> list[str]:
+    """The fact types the pack's settlement model reads (none without settlement.yaml)."""
+    from engine.settlement.model import FILE, pack_model
+
+    if not (pack.root / FILE).is_file():
+        return []
+    return sorted(pack_model(pack).fact_types())
 
 
 def _param(v: Any) -> Any:
@@ -116,7 +123,7 @@ def build(ev: Evaluation, evidence: EvidenceSet | None, as_of_basis: str) -> dic
                 {**f.fields(), "fact_type": t, "cite": f.provenance.cite() if f.provenance else "inline"}
                 for f in (evidence.facts.get(t, []) if evidence else [])
             ]
-            for t in SETTLEMENT_TYPES
+            for t in settlement_types(ev.pack)
             if evidence is not None and t in evidence.present_types()
         },
         "unlisted_files": list(evidence.unlisted) if evidence else [],

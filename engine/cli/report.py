@@ -78,7 +78,7 @@ def prepay(
     result = _load(result_json, no_mask)
     pack_dir = need_pack(result, result_json, pack)
     loaded = load_pack(pack_dir)
-    ctx = prepay_mod.build_prepay(result, loaded, load_settlement(result), day)
+    ctx = prepay_mod.build_prepay(result, loaded, load_settlement(result, loaded.fact_types), day)
     md = render(markdown_env(pack_dir), "prepay.md.j2", ctx)
     title = f"{result['contract']['title']} 结算前核查（{ctx['settlement']['label']}）"
     author = result["contract"]["parties"]["party_a"]["name"]

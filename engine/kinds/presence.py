@@ -217,7 +217,8 @@ class Presence(Kind):
                         day=d,
                         # the people counted and every certificate of theirs, valid or not (the expired one explains a breach)
                         evidence=[f for p in sorted(seen.counted) for f in (*seen.counted[p], *certs.get(p, []))],
-                        values=values,  # no person-days: a missing certificate is not a missing engineer
+                        # no person-days: a missing certificate is not a missing engineer
+                        values={**values, "shortfall_person_days": 0},
                         notes=notes + cert_notes,
                     )
                 )

@@ -263,6 +263,8 @@ def compute_deduction(d: Deduction, items: list[Item], scope: Scope) -> Deductio
                 unknown(it, d.units, get_path(it.data, d.units))
                 row(it, None, units=None)
                 continue
+            if units == 0:
+                continue  # nothing to deduct (e.g. a certificate finding: no engineer missing)
             row(it, d.amount * units, units=str(units), formula=f"{yuan(d.amount)} × {units}")
     elif isinstance(d, Tiered):
         for it in items:

@@ -326,6 +326,14 @@ class SettlementModel(_M):
     parameters: list[str] = Field(default_factory=list, exclude=True)  # the $parameters it refers to
     sources: dict[str, str] = Field(default_factory=dict, exclude=True)  # "payee.confirmed" → its parameter
 
+    def fact_types(self) -> set[str]:
+        """Every fact type the settlement reads (the check result carries these facts for the reports)."""
+        named = {d.facts for d in self.deductions if d.facts} | {c.facts for c in self.confirmations}
+        named |= {self.due.trigger.facts, "invoice", "payment"}
+        if isinstance(self.fee, UsageTimesPrice):
+            named |= {"usage", "catalogue"}
+        return named
+
     @model_validator(mode="after")
     def _unique_ids(self) -> SettlementModel:
         seen: set[str] = set()
