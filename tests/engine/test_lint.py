@@ -296,3 +296,22 @@ def test_check_refuses_a_pack_that_lint_rejects(tmp_path: Path, capsys) -> None:
     err = capsys.readouterr().err
     assert code == 2
     assert f"rules.yaml:{line_of(bad_clause, '四（三）99')}" in err and "四（三）99" in err
+
+
+def test_lint_rejects_a_jiangzhou_rule_naming_an_undeclared_field(tmp_path: Path, capsys) -> None:
+    """The second contract's pack-declared fields (facts.yaml) are checked like built-in ones."""
+    import shutil
+
+    src = ROOT / "rules" / "jiangzhou-waiwang-2026"
+    root = tmp_path / "jz"
+    shutil.copytree(src, root)
+    assert main(["rules", "lint", str(root)]) == 0
+    capsys.readouterr()
+    text = (root / "reports.yaml").read_text(encoding="utf-8")
+    bad = text.replace("first: approved_on", "first: aproved_on", 1)  # approved_on comes from the pack's facts.yaml
+    assert bad != text
+    (root / "reports.yaml").write_text(bad, encoding="utf-8")
+    code, out = lint(root, capsys)
+    assert code == 2
+    line = line_of(bad, "first: aproved_on")
+    assert f"reports.yaml:{line}:" in out and "did you mean `approved_on`?" in out
