@@ -8,7 +8,10 @@ sha256 — so a report can be rebuilt later from a saved result alone.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from engine import __version__
@@ -29,6 +32,29 @@ def settlement_types(pack: Pack) -> list[str]:
     if not (pack.root / FILE).is_file():
         return []
     return sorted(pack_model(pack).fact_types())
+
+
+def pack_path(root: Path) -> str:
+    """The pack folder relative to the working directory, however it was typed (relative or absolute)."""
+    try:
+        return Path(os.path.relpath(Path(root).resolve(), Path.cwd().resolve())).as_posix()
+    except ValueError:  # another drive (Windows): no relative path exists
+        return Path(root).resolve().as_posix()
+
+
+def pack_sha256(root: Path) -> str:
+    """sha256 over the pack's files in sorted order (each file's relative path and content)."""
+    root = Path(root)
+    h = hashlib.sha256()
+    files = [
+        p
+        for p in root.rglob("*")
+        if p.is_file() and not any(part.startswith(".") or part == "__pycache__" for part in p.relative_to(root).parts)
+    ]
+    for p in sorted(files, key=lambda p: p.relative_to(root).as_posix()):
+        h.update(p.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
 
 
 def _param(v: Any) -> Any:
@@ -90,7 +116,8 @@ def build(ev: Evaluation, evidence: EvidenceSet | None, as_of_basis: str) -> dic
             "parties": {k: p.model_dump(mode="json") for k, p in c.parties.items()},
             "payee": c.payee.model_dump(mode="json") if c.payee else None,
             "escalation": c.escalation.model_dump(mode="json", exclude_none=True) if c.escalation else None,
-            "pack": ev.pack.root.as_posix(),
+            "pack": pack_path(ev.pack.root),  # the pack's id is "id" above
+            "pack_sha256": pack_sha256(ev.pack.root),
         },
         "as_of": ev.as_of.isoformat(),
         "as_of_basis": as_of_basis,
