@@ -1,5 +1,9 @@
 """Acceptance: `lvyue check` on examples/jiangzhou-2026q4 finds exactly the breaches its README plants.
 
+Twice: as the quarter's audit (as of 2026-12-31, the default) and as the
+pre-payment run after the acceptance (`--as-of 2027-01-05`, the last day the
+evidence covers: the 2026Q4 acceptance and invoice are dated January 2027).
+
 Rows of the README's table whose rule the pack does not have yet are left out
 of the comparison (and reported by a skipped test), so the table can name
 rules that are still being written; once the rule exists its rows count.
@@ -27,6 +31,7 @@ EXAMPLE = ROOT / "examples" / "jiangzhou-2026q4"
 GENERATOR = ROOT / "examples" / "make_jiangzhou_2026q4.py"
 PACK = ROOT / "rules" / "jiangzhou-waiwang-2026"
 T = dt.datetime
+PREPAY_AS_OF = "2027-01-05"  # the 2026Q4 invoice's date, the last day the evidence covers
 
 
 def cli(*args: object) -> tuple[int, str]:
@@ -37,8 +42,8 @@ def cli(*args: object) -> tuple[int, str]:
     return code, out.getvalue()
 
 
-def check_json(folder: Path) -> tuple[int, str]:
-    return cli("check", folder, "--pack", PACK, "--quarter", "2026Q4", "--format", "json")
+def check_json(folder: Path, *extra: object) -> tuple[int, str]:
+    return cli("check", folder, "--pack", PACK, "--quarter", "2026Q4", "--format", "json", *extra)
 
 
 def readme_breaches() -> list[dict[str, str]]:
@@ -79,6 +84,14 @@ def result(first_run: tuple[int, str]) -> dict:
     return json.loads(first_run[1])
 
 
+@pytest.fixture(scope="module")
+def january() -> dict:
+    """The pre-payment run: as of the day the 2026Q4 invoice arrived."""
+    code, out = check_json(EXAMPLE, "--as-of", PREPAY_AS_OF)
+    assert code == 1
+    return json.loads(out)
+
+
 def breaches(result: dict) -> dict[tuple[str, str], dict]:
     return {(f["rule"], f["subject"]): f for f in result["findings"] if f["status"] == "breach"}
 
@@ -92,6 +105,47 @@ def test_breaches_are_exactly_the_planted_ones(result: dict) -> None:
     )
     clause_of = {f["rule"]: f["clause"] for f in found}
     assert {r["rule"]: r["clause"] for r in rows} == clause_of
+
+
+def test_january_documents_create_no_breach(january: dict) -> None:
+    """As of 2027-01-05 the breaches are still exactly the planted ones (the quarter's window ends 12-31)."""
+    assert (january["as_of"], january["as_of_basis"]) == (PREPAY_AS_OF, "given")
+    assert january["period"] == {"start": "2026-10-01", "end": "2026-12-31"}
+    found = Counter(
+        (f["rule"], f["subject"]) for f in january["findings"] if f["status"] == "breach"
+    )
+    assert found == Counter((r["rule"], r["subject"]) for r in planted())
+
+
+def test_as_of_the_quarter_end_the_january_acceptance_is_not_known(result: dict) -> None:
+    status = {(f["rule"], f["subject"]): f["status"] for f in result["findings"]}
+    assert status[("JZ-ACCEPTANCE", "2026Q4")] == "at_risk"
+    assert not any(
+        f["rule"] == "JZ-PAYMENT" and f["subject"] == "YS-2026Q4" for f in result["findings"]
+    )
+
+
+def test_january_acceptance_compliant_and_payment_at_risk(january: dict) -> None:
+    by_rule = {}
+    for f in january["findings"]:
+        by_rule.setdefault(f["rule"], []).append(f)
+    # 2027-01-04 is the 1st of the 10 working days after 2026-12-31 (01-04..01-08, 01-11..01-15)
+    assert [f["status"] for f in by_rule["JZ-ACCEPTANCE"]] == ["compliant"]
+    pay = {f["subject"]: f for f in by_rule["JZ-PAYMENT"]}
+    assert pay["YS-2026Q3"]["status"] == "breach"
+    q4 = pay["YS-2026Q4"]
+    assert q4["status"] == "at_risk"
+    assert q4["obligor"] == "party_a"
+    # 2027-01-04 + 30 days (the day of acceptance not counted) = 2027-02-03, a Wednesday
+    assert q4["details"]["deadline"] == "2027-02-03"
+    assert q4["deadline"]["date"] == "2027-02-03" and q4["deadline"]["provisional"] is True
+    at_risk = {(f["rule"], f["subject"]) for f in january["findings"] if f["status"] == "at_risk"}
+    assert at_risk == {
+        ("JZ-MONTHLY-REPORT", "2026-12"),  # due 2027-01-08
+        ("JZ-PATCH-REPORT", "2026Q4"),  # due 2027-01-15
+        ("JZ-DRILL", "2026-07-01..2027-06-30"),
+        ("JZ-PAYMENT", "YS-2026Q4"),
+    }
 
 
 def test_the_rules_the_table_waits_for_exist() -> None:
