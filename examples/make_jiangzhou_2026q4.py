@@ -513,6 +513,16 @@ files:
     failure_values: [中断]
     fixed: {{core: true}}
 
+  - path: 网络监控.csv
+    type: system_day
+    title: 同一探测记录的逐日汇总（证明每个监测对象每天都有数据）
+    derive: monitoring
+    columns:
+      时间: time
+      监测对象: system
+      状态: status
+    failure_values: [中断]
+
   - path: 维护窗口.xlsx
     type: service_window
     title: 甲方书面批准的计划内维护窗口
@@ -726,7 +736,7 @@ section.
 | 人员名册.xlsx | Party B's staff: 人员编号, 姓名, masked 身份证号 and 联系电话, 岗位, 是否驻场 (是 for the resident engineers JZ03-JZ07), 到岗/离岗日期 (Excel dates), 门禁卡号 | staff |
 | 资质证书.xlsx | certificates: CISP of JZ03, JZ04 (valid to 2026-12-15), JZ06, JZ07 and the second-line JZ09; JZ05 holds an HCIE (not a CISP); the PM's PMP | certificate |
 | 门禁记录.csv | door-access export of the government service centre, **GB18030, CRLF**, {access_lines} lines, timestamps like `2026/10/8 08:21:37`; only 门禁点 网络机房A门 / 网络机房B门 count (1F闸机 and 5F办公区 lines, and Party A's own employees, are in the export too); `derive: access_log` gives one `onsite_day` per person and day with first_in / last_out | onsite_day (derived) |
-| 网络监控.csv | the monitoring platform's per-minute probes of the six monitored objects of the core network ({systems}), UTF-8, {probe_lines} lines (6 × 132,480 minutes), 状态 正常 / 延迟高 (a warning) / 中断; `derive: outages` turns runs of 中断 minutes into `outage` spans | outage (derived) |
+| 网络监控.csv | the monitoring platform's per-minute probes of the six monitored objects of the core network ({systems}), UTF-8, {probe_lines} lines (6 × 132,480 minutes), 状态 正常 / 延迟高 (a warning) / 中断; `derive: outages` turns runs of 中断 minutes into `outage` spans; the same file, listed a second time with `derive: monitoring`, gives one `system_day` per object and day, so a day without probes shows (JZ-MONITORING-DATA) instead of passing as 100 % | outage, system_day (derived) |
 | 维护窗口.xlsx | maintenance windows Party A approved in writing (system, start, end, approval date) | service_window |
 | 检修计划.xlsx | planned maintenance (cut-over, upgrade, test) with the dates it was reported to and approved by Party A, and whether it affects service | maintenance |
 | 故障工单.xlsx | fault tickets with 报修/响应/修复时间 (date-times), 故障级别 一般/重大 | fault_ticket |

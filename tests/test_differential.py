@@ -61,7 +61,7 @@ def check(evaluator: str) -> dict:
     with contextlib.redirect_stdout(out):
         code = main(
             ["check", str(EXAMPLE), "--pack", str(PACKS[0]), "--half", "2026H2", "--format", "json",
-             "--evaluator", evaluator, "--ledger", "/nonexistent/none.sqlite"]
+             "--evaluator", evaluator]
         )
     assert code == 1
     return json.loads(out.getvalue())
@@ -95,7 +95,6 @@ def test_without_durable_rules_the_reference_evaluator_decides_and_says_so(monke
 def check_default() -> dict:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        code = main(["check", str(EXAMPLE), "--pack", str(PACKS[0]), "--half", "2026H2", "--format", "json",
-                     "--ledger", "/nonexistent/none.sqlite"])
+        code = main(["check", str(EXAMPLE), "--pack", str(PACKS[0]), "--half", "2026H2", "--format", "json"])
     assert code == 1
     return json.loads(out.getvalue())
