@@ -148,6 +148,8 @@ class PrepayCheck:
         for inv in self.st.of("invoice"):
             if inv.period in self.separate_labels:
                 continue
+            if inv.issued_on > self.as_of:  # not yet issued for the check the report rests on
+                continue
             months = label_months(inv.period)
             if months is None:
                 self.notes.append(f"发票{inv.number}的所属期间“{inv.period}”无法识别，未计入本期")
@@ -328,7 +330,7 @@ class PrepayCheck:
         if t.facts == "invoice" and t.period_field == "period" and not t.where:
             found = invoices  # the period's invoices, as checked above
         else:
-            found, notes = triggers(d, self.st, self.months, self.separate_labels)
+            found, notes = triggers(d, self.st, self.months, self.separate_labels, self.as_of)
             self.notes.extend(notes)
         if not found:
             if t.facts != "invoice":

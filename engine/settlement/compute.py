@@ -329,13 +329,22 @@ def _grade(score: Decimal | None, floors: dict[str, Decimal]) -> str | None:
 # --- due date -----------------------------------------------------------------------------------
 
 
-def triggers(due: Due, st: Settlement, months: list[str], excluded_labels: set[str]) -> tuple[list[Any], list[str]]:
-    """The trigger facts of the period (sorted by date), and notes on ones whose period is unreadable."""
+def triggers(
+    due: Due, st: Settlement, months: list[str], excluded_labels: set[str], as_of: dt.date | None = None
+) -> tuple[list[Any], list[str]]:
+    """The trigger facts of the period (sorted by date), and notes on ones whose period is unreadable.
+
+    A trigger dated after `as_of` has not happened for the check this report rests on: it is left out.
+    """
     t = due.trigger
     wanted, out, notes = set(months), [], []
     for f in st.of(t.facts):
         data = f.model_dump(exclude={"provenance"})
-        if not _matches(data, t.where) or _as_date(data.get(t.date)) is None:
+        day = _as_date(data.get(t.date))
+        if not _matches(data, t.where) or day is None:
+            continue
+        if as_of is not None and day > as_of:
+            notes.append(f"{t.label}{f.id}（{day.isoformat()}）晚于核查基准日{as_of.isoformat()}，未计入")
             continue
         if t.period_field is not None:
             label = data.get(t.period_field)

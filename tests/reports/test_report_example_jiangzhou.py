@@ -217,3 +217,18 @@ def test_every_format(result_path: Path, tmp_path: Path) -> None:
     assert "**结论：可以付款。**" in md
     assert "人民币捌拾柒万陆仟伍佰元整" in md
     assert "**2027-02-03**" in md and "暂定" in md
+
+
+def test_a_check_as_of_the_quarter_end_does_not_see_the_january_acceptance_or_invoice(tmp_path: Path) -> None:
+    """The 2026-12-31 check treated January as not yet happened: its pre-payment report must too."""
+    path = tmp_path / "q4.json"
+    assert lvyue("check", EXAMPLE, "--pack", PACK, "--quarter", "2026Q4", "--format", "json", "-o", path) == 1
+    assert json.loads(path.read_text(encoding="utf-8"))["as_of"] == "2026-12-31"
+    out = tmp_path / "p.json"
+    assert lvyue("report", "prepay", path, "--format", "json", "-o", out) == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["decision"] == "blocked"
+    # acceptance YS-2026Q4 (2027-01-04) and invoice FP-2026-04 (2027-01-05) came after 2026-12-31
+    assert any("YS-2026Q4" in n and "晚于核查基准日2026-12-31" in n for n in report["notes"])
+    assert report["invoice"]["invoices"] == []
+    assert {b["code"] for b in report["blockers"]} == {"invoice_missing", "trigger_missing"}
