@@ -29,6 +29,8 @@ def _loader(pack: Path | None) -> jinja2.BaseLoader:
 
 def _common(env: jinja2.Environment) -> jinja2.Environment:
     env.filters["yuan"] = yuan
+    env.filters["share"] = share
+    env.filters["daily_rate"] = daily_rate
     env.filters["join_zh"] = lambda xs, sep="、": sep.join(str(x) for x in xs)
     env.filters["show"] = show
     env.filters["amounts"] = lambda d: "；".join(f"{k} {yuan(v)}" for k, v in d.items())
@@ -87,11 +89,48 @@ def yuan(value: Any) -> str:
     """A decimal string as money with thousands separators: 1234567.8 → 1,234,567.80."""
     from decimal import Decimal, InvalidOperation
 
+    from engine.money import fen
+
     try:
         d = Decimal(str(value))
     except InvalidOperation:
         return str(value)
-    return f"{d.quantize(Decimal('0.01')):,}"
+    return f"{fen(d):,}"
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def _small_zh(n: int) -> str:
+    """1..99 in Chinese numerals, as rates are read aloud: 三, 十五, 二十."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
+    return head + (_DIGITS[ones] if ones else "")
+
+
+def daily_rate(value: Any) -> str:
+    """A daily rate as a contract writes it (three in ten thousand → 万分之三); else a percentage."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        d = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    per_10k = d * 10000
+    if per_10k == per_10k.to_integral_value() and 0 < per_10k < 100:
+        return f"万分之{_small_zh(int(per_10k))}"
+    return share(d)
+
+
+def share(value: Any) -> str:
+    """A share as a percentage: 0.05 → 5%, 0.025 → 2.5%."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        d = Decimal(str(value)) * 100
+    except InvalidOperation:
+        return str(value)
+    return f"{d.normalize():f}%"
 
 
 def show(value: Any) -> str:

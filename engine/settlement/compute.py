@@ -176,6 +176,9 @@ def describe(d: Deduction, item: Item) -> str:
         return ""
     flat = _Blank({k: v for k, v in item.data.items() if not isinstance(v, dict)})
     flat.update({k: v for k, v in (item.data.get("details") or {}).items()} if isinstance(item.data.get("details"), dict) else {})
+    for k, v in list(flat.items()):
+        if isinstance(v, list):  # a list of days reads 2026-12-16、2026-12-17
+            flat[k] = "、".join(map(str, v))
     try:
         return string.Formatter().vformat(d.describe, (), flat)
     except (ValueError, IndexError, AttributeError):

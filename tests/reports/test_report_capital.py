@@ -49,3 +49,12 @@ def test_accepts_str_and_int() -> None:
 def test_rejects(bad: str) -> None:
     with pytest.raises(ValueError):
         capital(Decimal(bad))
+
+
+def test_rates_and_shares_read_as_the_contract_writes_them() -> None:
+    from reports.templating import daily_rate, share, yuan
+
+    assert daily_rate("0.0003") == "万分之三" and daily_rate("0.0005") == "万分之五"
+    assert daily_rate("0.0015") == "万分之十五" and daily_rate("0.01") == "1%"
+    assert share("0.05") == "5%" and share("0.20") == "20%" and share("0.025") == "2.5%"
+    assert yuan("400.005") == "400.01"  # 四舍五入, as in every other figure (not banker's 400.00)
