@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
-import io
 import json
 import shutil
 from collections import Counter
 from pathlib import Path
 
+import examplekit
 import pytest
 import yaml
-
-from engine.cli.main import main
+from examplekit import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "hebi-2026h2"
@@ -22,34 +20,12 @@ PACK = ROOT / "rules" / "hebi-shuguang-2026"
 DEVICE_RULES = ("HB-SEC-DEVICES", "HB-OPS-LINES", "HB-OPS-HOTLINE")
 
 
-def cli(*args: str) -> tuple[int, str]:
-    """Run lvyue in-process; (exit code, stdout)."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main([str(a) for a in args])
-    return code, out.getvalue()
-
-
 def check_json(folder: Path) -> tuple[int, str]:
     return cli("check", folder, "--pack", PACK, "--half", "2026H2", "--format", "json")
 
 
 def readme_breaches() -> list[dict[str, str]]:
-    """Rows of the README's `| rule | subject | clause | what | where |` table."""
-    lines = (EXAMPLE / "README.md").read_text(encoding="utf-8").splitlines()
-    header = ["rule", "subject", "clause", "what", "where"]
-    start = next(
-        i
-        for i, line in enumerate(lines)
-        if [c.strip() for c in line.strip("|").split("|")] == header
-    )
-    rows = []
-    for line in lines[start + 2 :]:
-        if not line.startswith("|"):
-            break
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        rows.append(dict(zip(header, cells, strict=True)))
-    return rows
+    return examplekit.readme_breaches(EXAMPLE)
 
 
 @pytest.fixture(scope="module")

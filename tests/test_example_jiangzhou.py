@@ -11,19 +11,18 @@ rules that are still being written; once the rule exists its rows count.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import importlib.util
-import io
 import json
 import shutil
 from collections import Counter
 from pathlib import Path
 
+import examplekit
 import pytest
 import yaml
+from examplekit import cli
 
-from engine.cli.main import main
 from engine.pack import load_pack
 from facts.evidence import load_evidence
 
@@ -35,34 +34,12 @@ T = dt.datetime
 PREPAY_AS_OF = "2027-01-05"  # the 2026Q4 invoice's date, the last day the evidence covers
 
 
-def cli(*args: object) -> tuple[int, str]:
-    """Run lvyue in-process; (exit code, stdout)."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main([str(a) for a in args])
-    return code, out.getvalue()
-
-
 def check_json(folder: Path, *extra: object) -> tuple[int, str]:
     return cli("check", folder, "--pack", PACK, "--quarter", "2026Q4", "--format", "json", *extra)
 
 
 def readme_breaches() -> list[dict[str, str]]:
-    """Rows of the README's `| rule | subject | clause | what | where |` table."""
-    lines = (EXAMPLE / "README.md").read_text(encoding="utf-8").splitlines()
-    header = ["rule", "subject", "clause", "what", "where"]
-    start = next(
-        i
-        for i, line in enumerate(lines)
-        if [c.strip() for c in line.strip("|").split("|")] == header
-    )
-    rows = []
-    for line in lines[start + 2 :]:
-        if not line.startswith("|"):
-            break
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        rows.append(dict(zip(header, cells, strict=True)))
-    return rows
+    return examplekit.readme_breaches(EXAMPLE)
 
 
 def pack_rules() -> set[str]:
