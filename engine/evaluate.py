@@ -1,16 +1,25 @@
 """Evaluate a pack against facts for an as-of date and a period.
 
-Order of work: rules whose evidence is absent become `no_evidence`, manual
-rules become checklist items; every other rule's template derives its
-domain facts (Items) and the rules engine matches them against the rule's
-compiled patterns. Each match names an outcome (a status) and the facts it
-matched; those become findings (consecutive days of one subject merged).
+Order of work: rules whose evidence is absent (or an empty register) become
+`no_evidence`, manual rules become checklist items, rules that apply from a
+later date are `not_due`; every other rule's template derives its domain
+facts (Items) and the rules engine matches them against the rule's compiled
+patterns. Each match names an outcome (a status) and the facts it matched;
+those become findings (consecutive days of one subject merged).
+
+Evidence completeness (shared/DESIGN.md): a rule that needs a fact type whose
+evidence was not read completely (rejected rows, a file-level problem) is
+never `compliant` or `not_due`: that outcome becomes `no_evidence` citing the
+rows; breaches the loaded facts already show stay, with a note. A rule with
+subjects to judge but none matched gives `not_due` ("nothing fell due"),
+unless it has no compliant outcome at all (a prohibition: nothing prohibited
+happened is compliance) and the window under check is not empty.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +31,12 @@ from engine.kinds import KINDS, Context, Item
 from engine.pack import Pack
 from engine.patterns import Outcome, Param, runtime_values
 from engine.rule import Rule
+from facts.evidence import EvidenceSet, Gap
 from facts.model import Fact
 
 EVIDENCE_CAP = 25  # evidence listed per finding; the total is always given
+GAPS_CITED = 3  # rejected rows quoted in a finding's message; all are counted
+GAPS_LISTED = 10  # rejected rows listed in a finding's details
 
 
 @dataclass
@@ -36,6 +48,9 @@ class Evaluation:
     items_checked: int = 0
     calendar_years: dict[int, bool] = field(default_factory=dict)
     evaluator: str = ""
+    incomplete: dict[str, list[Gap]] = field(default_factory=dict)  # fact type → what was not read
+    empty: dict[str, list[str]] = field(default_factory=dict)  # empty registers: fact type → files
+    rests_on: dict[str, list[str]] = field(default_factory=dict)  # rule → incomplete types it needs
 
 
 class _Fmt(dict):
@@ -55,13 +70,34 @@ def evaluate(
     period: tuple[dt.date, dt.date],
     present: set[str] | None = None,
     evaluator: Matcher | None = None,
+    incomplete: Mapping[str, Sequence[Gap]] | None = None,
+    empty: Mapping[str, Sequence[str]] | None = None,
+    evidence: EvidenceSet | None = None,
 ) -> Evaluation:
-    """Findings for every rule of the pack; `present`: fact types whose evidence was supplied."""
-    present = set(facts) if present is None else present
+    """Findings for every rule of the pack.
+
+    `present`: fact types whose evidence was supplied (default: the keys of
+    `facts`, or the evidence's types). `incomplete`: per fact type, what could
+    not be read (default: complete). `empty`: types supplied as empty
+    registers, treated as not supplied. `evidence`: the loaded folder, from
+    which all three are taken (its rejected rows, its empty registers).
+    """
+    gaps: dict[str, list[Gap]] = {t: list(g) for t, g in (incomplete or {}).items() if g}
+    empties: dict[str, list[str]] = {t: list(v) for t, v in (empty or {}).items()}
+    if evidence is not None:
+        present = evidence.present_types() if present is None else present
+        for t, g in evidence.gaps().items():
+            gaps.setdefault(t, []).extend(x for x in g if x not in gaps.get(t, []))
+        for t, files in evidence.empty_registers().items():
+            empties.setdefault(t, files)
+    present = set(facts) if present is None else set(present)
+    present -= set(empties)
     evaluator = evaluator or default_evaluator()
     ctx = Context(pack, pack.calendar, pack.params, as_of, period, facts)
     findings: list[Finding] = []
     pending: list[tuple[Rule, list[Item]]] = []
+    rests_on: dict[str, list[str]] = {}
+    started = ctx.window()[0] <= ctx.window()[1]
     for rule in pack.rules:
         kind = KINDS[rule.kind]
         if rule.kind == "manual":
@@ -70,10 +106,16 @@ def evaluate(
         if rule.applies_from == "term_end" and as_of < (end := pack.term_end().value):
             findings.append(_not_yet(pack, rule, period, end))
             continue
-        absent = kind.requires(rule.spec) - present
+        needs = kind.requires(rule.spec)
+        absent = needs - present
         if absent:
-            findings.append(_no_evidence(pack, rule, period, absent))
+            findings.append(_no_evidence(pack, rule, period, absent, empties))
             continue
+        if not started:  # the as-of date is before the period (or the service) starts
+            findings.append(_not_due(pack, rule, ctx))
+            continue
+        if rests := sorted(t for t in needs if gaps.get(t)):
+            rests_on[rule.id] = rests
         pending.append((rule, kind.expand(rule, rule.spec, ctx)))
     compiled = compile_pack(pack)
     runtime = runtime_values(as_of, period)
@@ -82,7 +124,10 @@ def evaluate(
         c = compiled[rule.id]
         decided = _decided(items, c.outcomes, evaluator.match(c, [i.record() for i in items], runtime))
         checked += len({id(i) for i, _, _ in decided})
-        findings.extend(_findings(pack, rule, decided, ctx, items))
+        found = _findings(pack, rule, decided, ctx, items, c.outcomes)
+        if rule.id in rests_on:
+            found = _incomplete(pack, rule, found, {t: gaps[t] for t in rests_on[rule.id]})
+        findings.extend(found)
     order = {c: i for i, c in enumerate(pack.contract.clauses)}  # the contract's own order
     findings.sort(
         key=lambda f: (order.get(f.clause, len(order)), f.clause, f.rule,
@@ -90,7 +135,10 @@ def evaluate(
     )
     years = range(min(period[0], as_of).year, max(period[1], as_of).year + 1)
     cal_years = {y: pack.calendar.is_official(y) for y in years}
-    return Evaluation(pack, as_of, period, findings, checked, cal_years, evaluator.name)
+    return Evaluation(
+        pack, as_of, period, findings, checked, cal_years, evaluator.name,
+        incomplete=gaps, empty=empties, rests_on=rests_on,
+    )
 
 
 Decided = tuple[Item, Outcome, list[Item]]  # the subject, the outcome it matched, the other facts matched
@@ -142,7 +190,7 @@ def _manual(pack: Pack, rule: Rule, period) -> Finding:
 
 
 def _not_yet(pack: Pack, rule: Rule, period, start: dt.date) -> Finding:
-    f = _base(pack, rule, "manual", rule.title, period, "not_yet")
+    f = _base(pack, rule, "not_due", rule.title, period, "not_yet")
     f.message = {
         "zh": f"该义务自合同期满（{start.isoformat()}）起适用，本期尚未到期，届时核查",
         "en": f"This obligation arises when the term ends ({start.isoformat()}); check it then",
@@ -151,14 +199,79 @@ def _not_yet(pack: Pack, rule: Rule, period, start: dt.date) -> Finding:
     return f
 
 
-def _no_evidence(pack: Pack, rule: Rule, period, absent: set[str]) -> Finding:
+def _no_evidence(pack: Pack, rule: Rule, period, absent: set[str], empty: Mapping[str, Sequence[str]]) -> Finding:
     f = _base(pack, rule, "no_evidence", rule.title, period, "no_evidence")
+    missing = absent - set(empty)
+    blank = sorted(absent & set(empty))
+    zh, en = [], []
+    if missing:
+        zh.append(f"未提供{_types_zh(missing, pack.fact_types)}")
+        en.append(f"no {', '.join(sorted(missing))} supplied")
+    if blank:
+        files = "、".join(x for t in blank for x in empty[t])
+        zh.append(f"{_types_zh(blank, pack.fact_types)}的登记表为空（{files}，0行；证据清单未注明 empty_means: none）")
+        en.append(f"the {', '.join(blank)} register is empty ({', '.join(x for t in blank for x in empty[t])}; "
+                  "the manifest does not say empty_means: none)")
     f.message = {
-        "zh": f"缺少证据：未提供{_types_zh(absent, pack.fact_types)}，无法判断是否履约（不视为合规）",
-        "en": f"No evidence: no {', '.join(sorted(absent))} supplied; compliance cannot be shown",
+        "zh": f"缺少证据：{'；'.join(zh)}，无法判断是否履约（不视为合规）",
+        "en": f"No evidence: {'; '.join(en)}; compliance cannot be shown",
     }
     f.details = {"missing_fact_types": sorted(absent)}
+    if blank:
+        f.details["empty_registers"] = {t: list(empty[t]) for t in blank}
     return f
+
+
+def _gap_summary(gaps: Mapping[str, Sequence[Gap]], known: dict[str, type[Fact]]) -> tuple[str, str]:
+    """"安全事件(incident) 1 行被拒收（安全事件.csv:3 date: …）" and its English, per type."""
+    zh, en = [], []
+    for t, g in sorted(gaps.items()):
+        rows = [x for x in g if x.row is not None or x.field is not None]
+        other = [x for x in g if x not in rows]
+        cited = "；".join(f"{x.cite()} {x.reason}" for x in g[:GAPS_CITED])
+        more = f"等共{len(g)}处" if len(g) > GAPS_CITED else ""
+        head = _types_zh([t], known)
+        counts = []
+        if rows:
+            counts.append(f"{len(rows)}行被拒收")
+        if other:
+            counts.append(f"{len(other)}处文件问题")
+        zh.append(f"{head}{'、'.join(counts)}（{cited}{more}）")
+        en.append(f"{t}: {len(rows)} row(s) rejected" + (f", {len(other)} file problem(s)" if other else "")
+                  + f" ({'; '.join(f'{x.cite()} {x.reason}' for x in g[:GAPS_CITED])}"
+                  + (f"; {len(g)} in all" if len(g) > GAPS_CITED else "") + ")")
+    return "；".join(zh), "; ".join(en)
+
+
+def incomplete_details(gaps: Mapping[str, Sequence[Gap]]) -> list[dict[str, Any]]:
+    """The incompleteness a finding rests on, for its JSON: per type, the count and the first rows."""
+    return [
+        {"fact_type": t, "count": len(g), "gaps": [x.to_dict() for x in g[:GAPS_LISTED]]}
+        for t, g in sorted(gaps.items())
+    ]
+
+
+def _incomplete(pack: Pack, rule: Rule, found: list[Finding], gaps: Mapping[str, Sequence[Gap]]) -> list[Finding]:
+    """Never compliant (nor not_due) on incomplete evidence; breaches stay, with a note."""
+    zh, en = _gap_summary(gaps, pack.fact_types)
+    details = incomplete_details(gaps)
+    out: list[Finding] = []
+    for f in found:
+        if f.status in ("compliant", "not_due"):
+            g = _base(pack, rule, "no_evidence", rule.title, f.period, "incomplete")
+            g.message = {
+                "zh": f"证据不完整：{zh}，无法判断是否履约（不视为合规）；已读入的证据：{f.message.get('zh', '')}",
+                "en": f"Incomplete evidence: {en}; compliance cannot be shown (read: {f.message.get('en', '')})",
+            }
+            g.evidence, g.evidence_total = f.evidence, f.evidence_total
+            g.details = {**f.details, "incomplete_evidence": details}
+            g.notes = list(f.notes)
+            out.append(g)
+        else:
+            f.notes.append(f"证据不完整：{zh}，可能还有未发现的违约")
+            f.details["incomplete_evidence"] = details
+            out.append(f)
+    return out
 
 
 def _runs(decided: list[Decided], items: list[Item]) -> list[list[Decided]]:
@@ -202,10 +315,16 @@ def _runs(decided: list[Decided], items: list[Item]) -> list[list[Decided]]:
     return runs
 
 
-def _findings(pack: Pack, rule: Rule, decided: list[Decided], ctx: Context, items: list[Item]) -> list[Finding]:
+def _findings(
+    pack: Pack, rule: Rule, decided: list[Decided], ctx: Context, items: list[Item], outcomes: tuple[Outcome, ...]
+) -> list[Finding]:
     runs = _runs(decided, items)
     if not runs:
-        return [_compliant(pack, rule, decided, ctx)]
+        start, end = ctx.window()
+        prohibition = not any(o.status == "compliant" for o in outcomes)
+        if decided or (prohibition and start <= end):
+            return [_compliant(pack, rule, decided, ctx, prohibition)]
+        return [_not_due(pack, rule, ctx)]
     return [_from_run(pack, rule, run, ctx) for run in runs]
 
 
@@ -287,7 +406,23 @@ def _deadline(rule: Rule, status: Status, item: Item, ctx: Context) -> Deadline 
     return Deadline.of(reck, basis)
 
 
-def _compliant(pack: Pack, rule: Rule, decided: list[Decided], ctx: Context) -> Finding:
+def _not_due(pack: Pack, rule: Rule, ctx: Context) -> Finding:
+    """Nothing fell due in the window under check: no subject to judge yet (never compliant)."""
+    start, end = ctx.window()
+    f = _base(pack, rule, "not_due", rule.title, (start, min(end, ctx.period[1])), "not_due")
+    if start > end:
+        f.period = ctx.period
+        f.message = {
+            "zh": f"核查期间尚未开始（基准日{ctx.as_of.isoformat()}早于{start.isoformat()}），期内无到期事项",
+            "en": f"The period under check has not started (as of {ctx.as_of.isoformat()}, before {start.isoformat()})",
+        }
+    else:
+        f.message = {"zh": "期内无到期应核查事项（证据已提供）", "en": "Nothing fell due in the period (evidence supplied)"}
+    f.details = {"checked": 0}
+    return f
+
+
+def _compliant(pack: Pack, rule: Rule, decided: list[Decided], ctx: Context, prohibition: bool = False) -> Finding:
     start, end = ctx.window()
     f = _base(pack, rule, "compliant", rule.title, (start, end), "compliant")
     n = len(decided)
@@ -296,8 +431,8 @@ def _compliant(pack: Pack, rule: Rule, decided: list[Decided], ctx: Context) -> 
             "zh": f"已核查 {n} 项，均符合约定",
             "en": f"{n} item(s) checked, all compliant",
         }
-    else:
-        f.message = {"zh": "期内无应核查事项（证据已提供）", "en": "Nothing fell due in the period (evidence supplied)"}
+    else:  # a prohibition over a window with evidence: nothing prohibited happened
+        f.message = {"zh": "期内未发生约定禁止的事项（证据已提供）", "en": "Nothing the clause prohibits happened in the period (evidence supplied)"}
     f.evidence, f.evidence_total = _evidence(e for d in decided for i in (d[0], *d[2]) for e in i.evidence)
     f.details = {"checked": n}
     notes = sorted({x for d in decided for x in d[0].notes})

@@ -18,13 +18,16 @@ from engine.calendar.reckon import Reckoning
 from engine.money import money
 from facts.model import Fact
 
-Status = Literal["breach", "at_risk", "no_evidence", "manual", "compliant"]
-STATUSES: tuple[Status, ...] = ("breach", "at_risk", "no_evidence", "manual", "compliant")
+Status = Literal["breach", "at_risk", "no_evidence", "not_due", "manual", "compliant"]
+# Worst first. `not_due`: nothing fell due in the period (no subject to judge yet);
+# it needs no action but is never `compliant`.
+STATUSES: tuple[Status, ...] = ("breach", "at_risk", "no_evidence", "not_due", "manual", "compliant")
 NEEDS_ACTION = {"breach", "at_risk"}
 STATUS_ZH = {
     "breach": "违约",
     "at_risk": "存在风险",
     "no_evidence": "无证据",
+    "not_due": "未到期",
     "manual": "人工核查",
     "compliant": "合规",
 }

@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from engine import __version__
-from engine.evaluate import Evaluation
+from engine.evaluate import Evaluation, incomplete_details
 from engine.findings import STATUSES
 from engine.money import money
 from engine.pack import Pack
 from facts.evidence import EvidenceSet
 
 # Worst first: a clause's status is the worst of its findings.
-_RANK = {s: i for i, s in enumerate(("breach", "at_risk", "no_evidence", "manual", "compliant"))}
+_RANK = {s: i for i, s in enumerate(STATUSES)}
 
 
 def settlement_types(pack: Pack) -> list[str]:
@@ -87,6 +87,22 @@ def coverage(ev: Evaluation) -> list[dict[str, Any]]:
     return rows
 
 
+def incomplete_evidence(ev: Evaluation) -> list[dict[str, Any]]:
+    """Per fact type not read completely: what was not read and the rules resting on it."""
+    rows = []
+    for entry in incomplete_details(ev.incomplete):
+        t = entry["fact_type"]
+        known = ev.pack.fact_types.get(t)
+        rows.append(
+            {
+                **entry,
+                "title_zh": known.title_zh if known else t,
+                "rules": sorted(r for r, types in ev.rests_on.items() if t in types),
+            }
+        )
+    return rows
+
+
 def manifest(evidence: EvidenceSet | None) -> list[dict[str, Any]]:
     if evidence is None:
         return []
@@ -130,6 +146,10 @@ def build(ev: Evaluation, evidence: EvidenceSet | None, as_of_basis: str) -> dic
         },
         "findings": [f.to_dict() for f in ev.findings],
         "coverage": coverage(ev),
+        # Evidence not read completely (rejected rows, file problems) and the rules resting on it;
+        # empty registers (zero rows, no `empty_means: none`) count as not supplied.
+        "incomplete_evidence": incomplete_evidence(ev),
+        "empty_registers": {t: list(files) for t, files in sorted(ev.empty.items())},
         "parameters": {
             name: {
                 "value": _param(ev.pack.params.get(name)),

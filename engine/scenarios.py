@@ -3,7 +3,9 @@
 A scenario gives an as-of date, optionally a period and parameter changes,
 inline facts by type, and the findings expected (rule, subject, status,
 optionally deadline). `exhaustive: true` adds "and no other findings that
-need attention" for the rules evaluated.
+need attention" for the rules evaluated. `rejected: {fact_type: N}` says N
+rows of that type's evidence were rejected while loading (incomplete
+evidence: the rules that need it are never compliant).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from engine.pack import Pack, Parameter, coerce_param
 from engine.rule import parse_rule
 from engine.suggest import did_you_mean
 from engine.yamlio import LineDict, LineList, load_yaml, validation_errors
+from facts.evidence import Gap
 from facts.model import Fact, Provenance
 
 
@@ -49,6 +52,7 @@ class Scenario(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict)
     rules: list[str] = Field(default_factory=list)  # evaluate only these (default: rules named in expect)
     facts: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
+    rejected: dict[str, int] = Field(default_factory=dict)  # rows rejected per fact type (incomplete evidence)
     expect: list[Expect]
     exhaustive: bool = False
 
@@ -127,7 +131,18 @@ def run_scenario(pack: Pack, sc: Scenario, raw: LineDict, file: str, evaluator: 
     p.rules = [r for r in p.rules if r.id in names]
     period = parse_span(sc.period) if sc.period else (pack.contract.signed_on, sc.as_of)
     facts = _facts(sc, raw, file, pack.fact_types)
-    result = evaluate(p, facts, as_of=sc.as_of, period=period, present=set(facts), evaluator=evaluator)
+    gaps = {
+        t: [Gap(t, "(scenario)", i + 1, None, "rejected (scenario)") for i in range(n)]
+        for t, n in sc.rejected.items()
+        if n > 0
+    }
+    unknown_types = set(gaps) - set(pack.fact_types)
+    if unknown_types:
+        t = sorted(unknown_types)[0]
+        raise InputError(f"unknown fact type {t!r}{did_you_mean(t, pack.fact_types)}", file=file, field="rejected")
+    result = evaluate(
+        p, facts, as_of=sc.as_of, period=period, present=set(facts) | set(gaps), evaluator=evaluator, incomplete=gaps
+    )
     out.findings = json.dumps([f.to_dict() for f in result.findings], ensure_ascii=False, sort_keys=True)
     used: set[str] = set()
     for e in sc.expect:
@@ -158,7 +173,7 @@ def run_scenario(pack: Pack, sc: Scenario, raw: LineDict, file: str, evaluator: 
                 out.problems.append(f"{e.rule} {f.subject}: expected {k}={v}, got {got_a}")
     if sc.exhaustive:
         for f in result.findings:
-            if f.id not in used and f.status != "compliant":
+            if f.id not in used and f.status not in ("compliant", "not_due"):
                 out.problems.append(f"unexpected finding {f.rule} {f.subject} {f.status}: {f.message['zh']}")
     return out
 

@@ -21,7 +21,7 @@ from facts.model import FACT_TYPES, Fact, Provenance
 from facts.records import RecordBuilder, Rejection
 from facts.tables import TABLE_SUFFIXES, iter_fields, read_table
 
-__all__ = ["EvidenceSet", "FileReport", "LogCounts", "Rejection", "load_evidence"]
+__all__ = ["EvidenceSet", "FileReport", "Gap", "LogCounts", "Rejection", "load_evidence"]
 
 NOT_EVIDENCE = {MANIFEST_NAME, "README.md"}
 OLD_OFFICE = {".xls": ".xlsx", ".doc": ".docx", ".et": ".xlsx", ".wps": ".docx"}
@@ -34,6 +34,23 @@ class LogCounts:
     aggregated: int  # lines that went into the derived facts
     outside_location: int  # good lines at another door/site than `location:`
     derived: int  # daily facts produced (before any duplicate was rejected)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Why a fact type's evidence is incomplete: one rejected row, or a file-level problem."""
+
+    fact_type: str
+    file: str
+    row: int | None
+    field: str | None
+    reason: str
+
+    def cite(self) -> str:
+        return f"{self.file}:{self.row}" if self.row is not None else self.file
+
+    def to_dict(self) -> dict[str, object]:
+        return {"file": self.file, "row": self.row, "field": self.field, "reason": self.reason}
 
 
 @dataclass
@@ -52,6 +69,8 @@ class FileReport:
     ignored_columns: list[str] = field(default_factory=list)
     log: LogCounts | None = None
     title_zh: str = ""  # the fact type's Chinese title (a pack's own type has one too)
+    empty_means: str = "no_evidence"  # the manifest's reading of a file with zero rows
+    problems: list[str] = field(default_factory=list)  # file-level: an unusable column, a missing sheet
 
 
 @dataclass
@@ -69,6 +88,34 @@ class EvidenceSet:
         not present at all is missing evidence (`no_evidence`).
         """
         return {f.fact_type for f in self.files}
+
+    def gaps(self) -> dict[str, list[Gap]]:
+        """Per fact type, what could not be read: every rejected row and file-level problem.
+
+        A rule that needs a type listed here is never `compliant` (engine/evaluate.py).
+        """
+        out: dict[str, list[Gap]] = {}
+        for r in self.files:
+            for p in r.problems:
+                out.setdefault(r.fact_type, []).append(Gap(r.fact_type, r.file, None, None, p))
+            for j in r.rejected:
+                out.setdefault(r.fact_type, []).append(Gap(r.fact_type, j.file, j.row, j.field, j.reason))
+        return out
+
+    def empty_registers(self) -> dict[str, list[str]]:
+        """Types whose every file was read with zero rows and none says `empty_means: none`.
+
+        Such a type is treated as not supplied (`no_evidence`): an empty sheet
+        does not show that nothing happened unless the manifest says so.
+        """
+        by_type: dict[str, list[FileReport]] = {}
+        for r in self.files:
+            by_type.setdefault(r.fact_type, []).append(r)
+        return {
+            t: [r.file for r in rs]
+            for t, rs in sorted(by_type.items())
+            if all(r.rows == 0 and r.empty_means != "none" for r in rs)
+        }
 
     def all_facts(self) -> list[Fact]:
         return [f for t in sorted(self.facts) for f in self.facts[t]]
@@ -143,6 +190,7 @@ def load_evidence(
                 ignored_columns=loaded.ignored_columns,
                 log=loaded.log,
                 title_zh=types[entry.type].title_zh,
+                empty_means=entry.empty_means,
             )
         )
     facts = {t: [seen[k] for k in sorted(seen)] for t, seen in sorted(by_type.items())}

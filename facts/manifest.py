@@ -61,6 +61,9 @@ class FileEntry(BaseModel):
     failure_values: list[str] | None = None  # monitoring, outages: status values meaning failure
     systems: list[str] | None = None  # outages: keep only these systems
     missing_minutes: Literal["failure", "ignore"] | None = None  # outages: a minute without probe
+    # A file read with zero rows: `no_evidence` (default: nothing shows the register was kept)
+    # or `none` (an empty register means none happened, e.g. no incidents).
+    empty_means: Literal["no_evidence", "none"] = "no_evidence"
 
     @field_validator("location", "failure_values", "systems", mode="before")
     @classmethod

@@ -3,7 +3,8 @@
 One dict that the templates (Markdown → HTML, DOCX), the JSON output and the
 XLSX export all read: contract and period, summary by status and severity,
 every clause, every finding needing attention with its evidence and deadline
-explanation, the manual checklist, the input manifest, calendar years, the
+explanation, the compliant and not-yet-due items, the evidence a rule rests on
+that could not be read completely, the manual checklist, the input manifest, calendar years, the
 assumptions (parameters to confirm) and, when the ledger supplied one, the
 comparison with the last audit.
 """
@@ -133,6 +134,9 @@ def build_audit(result: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
         "coverage": result.get("coverage") or [],
         "attention": [f for f in rows if f["status"] in DETAILED],
         "compliant": [f for f in rows if f["status"] == "compliant"],
+        "not_due": [f for f in rows if f["status"] == "not_due"],
+        "incomplete": result.get("incomplete_evidence") or [],
+        "empty_registers": result.get("empty_registers") or {},
         "manual": [f for f in rows if f["status"] == "manual"],
         "findings": rows,
         "manifest": result.get("manifest") or [],

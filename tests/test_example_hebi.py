@@ -89,7 +89,7 @@ def test_details_of_the_planted_findings(result: dict) -> None:
     assert fee["details"]["excess"] == "17,000.00"
     # absent on purpose: force majeure → no evidence; hand-over → not yet due
     assert [f["status"] for f in by_rule["HB-FM-NOTICE"]] == ["no_evidence"]
-    assert [f["status"] for f in by_rule["HB-DATA-HANDOVER"]] == ["manual"]
+    assert [f["status"] for f in by_rule["HB-DATA-HANDOVER"]] == ["not_due"]  # applies from the term end: nothing fell due
 
 
 def test_exit_code_says_findings_need_action(first_run: tuple[int, str]) -> None:

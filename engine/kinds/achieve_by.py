@@ -25,11 +25,10 @@ from engine.kinds.base import (
     due_outcomes,
     field_date,
     iso,
-    matches,
     selection,
 )
 from engine.kinds.latefee import LateFee, apply_late_fee
-from engine.kinds.periodic import Passed
+from engine.kinds.periodic import Passed, failures
 
 
 class By(BaseModel):
@@ -60,12 +59,17 @@ class AchieveBy(Kind):
     summary = "a state reached by a deadline"
 
     def outcomes(self, rule, spec: AchieveBySpec, types):
-        return due_outcomes("target", f"{spec.facts}.achieved", (), "achieved_on", "due_on", pending=spec.pending)
+        failed = "failed_on" if spec.passed else None
+        return due_outcomes(
+            "target", f"{spec.facts}.achieved", (), "achieved_on", "due_on", pending=spec.pending, failed=failed
+        )
 
     def derives(self, spec: AchieveBySpec) -> dict[str, str]:
         by = ", ".join(f"{k}={v}" for k, v in spec.by.model_dump(exclude_defaults=True).items())
         how = f"day the sum of {spec.sum_field} reaches {spec.sum_at_least}" if spec.sum_field else f"first {spec.date_field}"
-        return {f"{spec.facts}.achieved": f"due_on = {by}; achieved_on = {how} of {selection(spec)}; late_days = late_days(due_on, achieved_on)"}
+        passed = f" with {spec.passed.describe()}" if spec.passed else ""
+        failed = f"; failed_on = last {spec.date_field} of one failing that test, if none passed" if spec.passed else ""
+        return {f"{spec.facts}.achieved": f"due_on = {by}; achieved_on = {how} of {selection(spec)}{passed}; late_days = late_days(due_on, achieved_on){failed}"}
 
     def deadline(self, spec: AchieveBySpec, ctx: Context):
         if spec.by.term_end:
@@ -80,11 +84,7 @@ class AchieveBy(Kind):
         due = self.deadline(spec, ctx)
         due_day: dt.date = due.value  # type: ignore[assignment]
         facts = ctx.select(spec.facts, spec.where, spec.where_not)
-        ok = [
-            f
-            for f in facts
-            if spec.passed is None or matches(f, {spec.passed.field: spec.passed.values})
-        ]
+        ok = [f for f in facts if spec.passed is None or spec.passed.ok(f)]
         dated = sorted((d, f.id, f) for f in ok if (d := ctx.known(field_date(f, spec.date_field))))
         total = Decimal(0)
         achieved: dt.date | None
@@ -93,6 +93,7 @@ class AchieveBy(Kind):
             achieved, total = settled_on(paid, spec.sum_at_least or Decimal(0))
         else:
             achieved = dated[0][0] if dated else None
+        failed_on, failed_notes = failures(spec.passed, facts, spec.date_field, ctx) if achieved is None else (None, [])
         values = {
             "deadline": iso(due_day),
             "achieved_on": iso(achieved),
@@ -118,12 +119,14 @@ class AchieveBy(Kind):
                 "due_on": due_day,
                 "achieved_on": achieved,
                 "late_days": late_days(due_day, achieved).value if achieved else None,
+                **({"failed_on": failed_on} if spec.passed else {}),
             },
             evidence=facts,
             period=span,
             values=values,
             deadline=due,
             amounts={"total": total} if spec.sum_field else {},
+            notes=failed_notes,
         )
         late = (achieved or ctx.as_of) > due_day
         if spec.late_fee and spec.sum_at_least is not None and late:

@@ -125,15 +125,32 @@ def due_outcomes(
     due: str,
     late: str = "late_days",
     pending: str = "at_risk",
+    failed: str | None = None,
 ) -> tuple[Outcome, ...]:
-    """Done on time / done late / not done and overdue / not done, not yet due."""
+    """Done on time / done late / not done and overdue / not done, not yet due.
+
+    With `failed` (a field set when the artefact was delivered but did not
+    pass, e.g. an assessment graded below the pass line): not done but
+    failed is a breach now, whatever the deadline.
+    """
     p = lambda *t: single(alias, type_, scope, t)  # noqa: E731
+    if failed is None:
+        return (
+            Outcome("compliant", p(Test(late, "le", 0))),
+            Outcome("breach", p(Test(late, "gt", 0))),
+            Outcome("breach", p(Test(done, "absent"), Test(due, "lt", Param("as_of")))),
+            Outcome(pending, p(Test(done, "absent"), Test(due, "ge", Param("as_of")))),
+        )
     return (
         Outcome("compliant", p(Test(late, "le", 0))),
         Outcome("breach", p(Test(late, "gt", 0))),
-        Outcome("breach", p(Test(done, "absent"), Test(due, "lt", Param("as_of")))),
-        Outcome(pending, p(Test(done, "absent"), Test(due, "ge", Param("as_of")))),
+        Outcome("breach", p(Test(done, "absent"), Test(failed, "exists")), note=FAILED_NOTE),
+        Outcome("breach", p(Test(done, "absent"), Test(failed, "absent"), Test(due, "lt", Param("as_of")))),
+        Outcome(pending, p(Test(done, "absent"), Test(failed, "absent"), Test(due, "ge", Param("as_of")))),
     )
+
+
+FAILED_NOTE = "已提交的测评/评估结论未达标：未达标即构成违约，不待履行期限届满"
 
 
 @dataclass

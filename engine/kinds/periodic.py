@@ -10,9 +10,10 @@ security assessment every year; 五 — a performance review every half year.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, StrictInt
+from pydantic import BaseModel, ConfigDict, StrictInt, model_validator
 
 from engine.calendar import deadline_after, late_days
 from engine.kinds.base import (
@@ -39,11 +40,56 @@ class Due(BaseModel):
 
 
 class Passed(BaseModel):
-    """Only facts whose field is one of these values count (e.g. a passing conclusion)."""
+    """Only facts whose field is one of these values (or at least this number) count.
+
+    A fact whose field holds another value (a conclusion below the pass line,
+    a score under `at_least`) is a failed delivery: a breach now, not when
+    the deadline passes. A fact with the field blank is neither.
+    """
 
     model_config = ConfigDict(extra="forbid")
     field: str
-    values: list[Any]
+    values: list[Any] | None = None
+    at_least: Decimal | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Passed:
+        if self.values is None and self.at_least is None:
+            raise ValueError("passed: needs values (passing values) or at_least (a pass line)")
+        return self
+
+    def ok(self, fact: Any) -> bool:
+        v = getattr(fact, self.field, None)
+        if v is None:
+            return False
+        if self.values is not None and not matches(fact, {self.field: self.values}):
+            return False
+        if self.at_least is not None:
+            try:
+                return Decimal(str(v)) >= self.at_least
+            except (InvalidOperation, ValueError):
+                return False
+        return True
+
+    def failed(self, fact: Any) -> bool:
+        return getattr(fact, self.field, None) not in (None, "") and not self.ok(fact)
+
+    def describe(self) -> str:
+        parts = ([f"in {self.values}"] if self.values is not None else []) + (
+            [f">= {self.at_least}"] if self.at_least is not None else []
+        )
+        return f"{self.field} {' and '.join(parts)}"
+
+
+def failures(passed: Passed | None, facts: list[Any], date_field: str, ctx: Context) -> tuple[dt.date | None, list[str]]:
+    """The latest known failed delivery's date, and a note per failed delivery."""
+    if passed is None:
+        return None, []
+    bad = sorted(
+        (d, f.id, f) for f in facts if passed.failed(f) and (d := ctx.known(field_date(f, date_field)))
+    )
+    notes = [f"{f.id}（{d.isoformat()}）{passed.field}为“{getattr(f, passed.field)}”，未达标" for d, _, f in bad]
+    return (bad[-1][0] if bad else None), notes
 
 
 class PeriodicSpec(SpecBase):
@@ -63,14 +109,16 @@ class Periodic(Kind):
     summary = "an artefact for every period"
 
     def outcomes(self, rule, spec: PeriodicSpec, types):
-        return due_outcomes("period", f"{spec.facts}.per_{spec.every}", (), "delivered_on", "due_on")
+        failed = "failed_on" if spec.passed else None
+        return due_outcomes("period", f"{spec.facts}.per_{spec.every}", (), "delivered_on", "due_on", failed=failed)
 
     def derives(self, spec: PeriodicSpec) -> dict[str, str]:
         due = ", ".join(f"{k}={v}" for k, v in spec.due.model_dump(exclude_none=True).items())
-        passed = f" with {spec.passed.field} in {spec.passed.values}" if spec.passed else ""
+        passed = f" with {spec.passed.describe()}" if spec.passed else ""
+        failed = f"; failed_on = last {spec.date_field} of one failing that test, if none passed" if spec.passed else ""
         return {
             f"{spec.facts}.per_{spec.every}": f"each {spec.every}: due_on = period end + {due}; delivered_on = first "
-            f"{spec.date_field} of {selection(spec)}{passed}; late_days = late_days(due_on, delivered_on)"
+            f"{spec.date_field} of {selection(spec)}{passed}; late_days = late_days(due_on, delivered_on){failed}"
         }
 
     def _belongs(self, spec: PeriodicSpec, f: Any, p: Period) -> bool:
@@ -92,10 +140,11 @@ class Periodic(Kind):
             )
             due_day: dt.date = due.value  # type: ignore[assignment]
             mine = [f for f in facts if self._belongs(spec, f, p)]
-            ok = [f for f in mine if spec.passed is None or matches(f, {spec.passed.field: spec.passed.values})]
+            ok = [f for f in mine if spec.passed is None or spec.passed.ok(f)]
             dated = sorted((d, f.id, f) for f in ok if (d := ctx.known(field_date(f, spec.date_field))))
             first = dated[0][0] if dated else None
-            if first is None and ctx.as_of <= due_day:
+            failed_on, failed_notes = failures(spec.passed, mine, spec.date_field, ctx) if first is None else (None, [])
+            if first is None and failed_on is None and ctx.as_of <= due_day:
                 if spec.pending == "skip":
                     continue
             items.append(
@@ -108,12 +157,13 @@ class Periodic(Kind):
                         "due_on": due_day,
                         "delivered_on": first,
                         "late_days": late_days(due_day, first).value if first else None,
+                        **({"failed_on": failed_on} if spec.passed else {}),
                     },
                     evidence=mine,
                     period=(p.start, p.end),
                     values={"period_label": p.label, "due_date": iso(due_day), "delivered_on": iso(first)},
                     deadline=due,
-                    notes=[f"期内有 {len(mine) - len(ok)} 份未达标"] if len(mine) > len(ok) else [],
+                    notes=failed_notes or ([f"期内有 {len(mine) - len(ok)} 份未达标"] if len(mine) > len(ok) else []),
                 )
             )
         return items

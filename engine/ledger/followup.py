@@ -23,7 +23,9 @@ from engine.ledger.escalation import LADDER, next_step
 # kind is a past event (it cannot be undone, only answered in writing).
 STATE_KINDS = frozenset({"maintain", "inventory", "achieve_by", "cap"})
 NEEDS_ACTION = frozenset({"breach", "at_risk"})
-EVALUATED = frozenset({"breach", "at_risk", "compliant"})
+# Statuses that say the rule was judged on evidence: `not_due` (nothing fell due) counts
+# like `compliant` here, so a breach no longer reported is rectified; `no_evidence` does not.
+EVALUATED = frozenset({"breach", "at_risk", "compliant", "not_due"})
 CLOSED = frozenset({"rectified", "rectified_late", "resolved"})
 ESCALATING = frozenset({"overdue", "rectified_late", "recurring"})
 ONE_DAY = dt.timedelta(days=1)

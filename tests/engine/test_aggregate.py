@@ -241,7 +241,7 @@ def test_a_running_month_is_left_out_or_never_compliant(tmp_path: Path) -> None:
     facts = {"outage": [out("O1", T(2026, 11, 3, 0, 0), T(2026, 11, 3, 0, 30))]}
     window_ = (D(2026, 11, 1), D(2026, 11, 30))
     ev = both(make_pack(tmp_path / "a", TWO_MONTHS.replace("$partial", "false")), facts, D(2026, 11, 15), window_)
-    assert [(f.status, f.details["checked"]) for f in ev.findings] == [("compliant", 0)]  # November left out
+    assert [(f.status, f.details["checked"]) for f in ev.findings] == [("not_due", 0)]  # November left out: nothing fell due
     pack = make_pack(tmp_path / "b", TWO_MONTHS.replace("$partial", "true"))
     # partial: 30 min so far of the whole month's 43,200 → 99.9306 %; not over, so at risk, not compliant
     ev = both(pack, facts, D(2026, 11, 15), window_)

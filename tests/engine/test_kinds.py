@@ -127,7 +127,7 @@ def test_advance_notice_no_notice_at_all_and_not_yet_due(tmp_path: Path) -> None
     event = {"maintenance": [maintenance("M1", D(2026, 10, 12), None)]}
     year = (D(2026, 7, 1), D(2026, 12, 31))
     # As of 09-23 the latest notice day (09-23) has not passed: nothing to report yet.
-    assert only(run(pack, event, D(2026, 9, 23), year), "K-NOTICE").status == "compliant"
+    assert only(run(pack, event, D(2026, 9, 23), year), "K-NOTICE").status == "not_due"
     # As of 09-24 a notice can no longer be in time, though the event is still ahead.
     assert only(run(pack, event, D(2026, 9, 24), year), "K-NOTICE").status == "breach"
     # As of 10-30 the event happened without any notice: a breach.
@@ -706,6 +706,6 @@ def test_nothing_is_checked_before_signing(tmp_path: Path, as_of: D) -> None:
     findings = run(pack, {"staff": ONSITE_STAFF, "onsite_day": []}, as_of, (D(2026, 6, 1), as_of))
     f = only(findings)
     if as_of < D(2026, 7, 1):
-        assert f.status == "compliant" and f.details["checked"] == 0
+        assert f.status == "not_due" and f.details["checked"] == 0
     else:
         assert f.status == "breach" and f.period == (D(2026, 7, 1), D(2026, 7, 1))
