@@ -3,6 +3,12 @@
 Dates stay strings until pydantic parses them (PyYAML's own date parsing
 raises a bare ValueError on `2027-13-01`), and every mapping and list knows
 the line it started on, so a validation error can say "contract.yaml:42".
+
+Parsing is bounded: at most MAX_ALIASES aliases (`*name`) per document, and
+the values they repeat may add at most MAX_ALIAS_NODES nodes (a "billion
+laughs" alias bomb is refused in microseconds, with its line); an alias
+inside the node it names, and nesting deeper than Python can follow, are
+refused too.
 """
 
 from __future__ import annotations
@@ -30,8 +36,80 @@ class LineList(list):
     item_lines: list[int]
 
 
+MAX_ALIASES = 200  # aliases in one document
+MAX_ALIAS_NODES = 100_000  # nodes that aliases may add when expanded
+
+
 class _Loader(yaml.SafeLoader):
-    pass
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self.alias_lines: list[int] = []
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            line = self.peek_event().start_mark.line + 1
+            self.alias_lines.append(line)
+            if len(self.alias_lines) > MAX_ALIASES:
+                raise InputError(
+                    f"more than {MAX_ALIASES} aliases (*name) in one file; write the values out",
+                    line=line,
+                )
+        return super().compose_node(parent, index)
+
+    def compose_document(self) -> Any:
+        node = super().compose_document()
+        if self.alias_lines and node is not None:
+            _check_expansion(node, self.alias_lines[0])
+        return node
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_expansion(root: yaml.Node, line: int) -> None:
+    """Refuse aliases that repeat more than MAX_ALIAS_NODES nodes, or refer to themselves.
+
+    Counts the nodes of the document as if every alias were written out,
+    without building it: each distinct node's expanded size is computed once.
+    """
+    size: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_.discard(key)
+            size[key] = 1 + sum(size[id(c)] for c in _children(node))
+            if size[key] - len(size) > MAX_ALIAS_NODES:
+                raise InputError(
+                    f"aliases (*name) expand to more than {MAX_ALIAS_NODES:,} values "
+                    "(an alias bomb?); write the values out",
+                    line=line,
+                )
+            continue
+        if key in size:
+            continue
+        if key in open_:
+            raise InputError(
+                "an alias (*name) refers to the node that contains it",
+                line=node.start_mark.line + 1,
+            )
+        open_.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in open_:
+                raise InputError(
+                    "an alias (*name) refers to the node that contains it",
+                    line=child.start_mark.line + 1,
+                )
+            if id(child) not in size:
+                stack.append((child, False))
 
 
 # Drop the implicit timestamp resolver: dates are parsed (and checked) by pydantic.
@@ -74,6 +152,8 @@ def parse_yaml(text: str, file: str) -> Any:
     except InputError as exc:
         exc.file = file
         raise
+    except RecursionError:
+        raise InputError("not valid YAML (nested too deeply)", file=file) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

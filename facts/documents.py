@@ -16,6 +16,7 @@ from pathlib import Path
 from engine.errors import InputError
 from facts.manifest import FileEntry
 from facts.model import Excerpt
+from facts.tables import check_inside
 
 DOCUMENT_SUFFIXES = {".docx", ".pdf"}
 
@@ -37,6 +38,7 @@ class Found:
 
 def read_blocks(path: Path, entry: FileEntry) -> list[Block]:
     """The document's text in reading order; an unreadable file is an InputError."""
+    check_inside(path, entry)
     suffix = path.suffix.lower()
     if suffix == ".docx":
         return _docx_blocks(path, entry)

@@ -18,6 +18,8 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +32,7 @@ from facts.manifest import LOG_FIELDS, MANIFEST_NAME, FileEntry
 from facts.model import FACT_TYPES, Fact, OnsiteDay, Provenance, SystemDay
 from facts.normalize import parse_bool, text
 from facts.records import Rejection
-from facts.tables import sniff_delimiter
+from facts.tables import check_inside, sniff_delimiter
 
 CHUNK = 1 << 20
 TIME_FORMATS = [
@@ -108,7 +110,11 @@ def load_log(
     system_day / outage; a pack may have added optional fields to it).
     """
     assert entry.derive is not None
-    with tempfile.TemporaryDirectory(prefix="lvyue-log-") as tmp:
+    check_inside(path, entry)
+    sweep_stale_temp()
+    with tempfile.TemporaryDirectory(
+        prefix=f"{TEMP_PREFIX}{os.getpid()}-", ignore_cleanup_errors=True
+    ) as tmp:
         source, encoding = utf8_source(path, entry, Path(tmp))
         headers, delim, sample = _header(source, entry)
         index = _columns(headers, entry)
@@ -135,6 +141,34 @@ def load_log(
         h for h in headers if h and headers.index(h) + 1 not in index.values()
     ]
     return result
+
+
+TEMP_PREFIX = "lvyue-log-"
+
+
+def sweep_stale_temp() -> None:
+    """Remove `lvyue-log-<pid>-*` folders whose process is gone (killed mid-load).
+
+    A load removes its own folder on success and on error; one killed by a
+    signal cannot, so the next load clears what dead processes left behind.
+    Folders of live processes, and of other users, are left alone.
+    """
+    base = Path(tempfile.gettempdir())
+    for folder in base.glob(f"{TEMP_PREFIX}*-*"):
+        pid = folder.name[len(TEMP_PREFIX) :].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, OverflowError):
+        return True
+    return True
 
 
 def utf8_source(path: Path, entry: FileEntry, tmp: Path) -> tuple[Path, str]:

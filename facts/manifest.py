@@ -19,6 +19,17 @@ from engine.yamlio import LineDict, LineList, locate, parse_yaml, validate
 from facts.model import FACT_TYPES, Fact
 from facts.typedecl import placeholders
 
+try:  # the parser behind `re`: its tree shows nesting of quantifiers
+    from re import _parser as _sre  # type: ignore[attr-defined]  # Python 3.11+
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre  # type: ignore[no-redef]
+
+_REPEATS = {
+    _sre.MAX_REPEAT,
+    _sre.MIN_REPEAT,
+    *([_sre.POSSESSIVE_REPEAT] if hasattr(_sre, "POSSESSIVE_REPEAT") else []),
+}
+
 MANIFEST_NAME = "evidence.yaml"
 
 Derive = Literal["access_log", "monitoring", "outages"]
@@ -34,6 +45,68 @@ LOG_FIELDS: dict[str, tuple[str, ...]] = {
     "monitoring": ("system", "time", "status"),
     "outages": ("system", "time", "status", "core"),
 }
+
+
+MAX_PATTERN = 500  # characters in one extract pattern
+MAX_UNBOUNDED = 8  # unbounded quantifiers (* + {n,}) in one extract pattern
+
+
+def regex_risk(pattern: str) -> str | None:
+    """Why an `extract` pattern could backtrack catastrophically, or None.
+
+    Python's `re` has no time limit, and a document is searched as a whole,
+    so patterns are bounded when the manifest is loaded: refused are a
+    repeated group holding another quantifier (`(a+)+`, `(\\d{1,2}x)*`), a
+    repeated alternation (`(a|ab)+`), more than MAX_UNBOUNDED unbounded
+    quantifiers and patterns longer than MAX_PATTERN characters.
+    """
+    if len(pattern) > MAX_PATTERN:
+        return f"the pattern is longer than {MAX_PATTERN} characters"
+    try:
+        parsed = _sre.parse(pattern)
+    except re.error:
+        return None  # reported by the caller
+    unbounded = 0
+
+    def walk(items: Any, repeated: bool) -> str | None:
+        nonlocal unbounded
+        for op, av in items:
+            if op in _REPEATS:
+                lo, hi, body = av
+                many = hi is _sre.MAXREPEAT or hi > 1
+                if hi is _sre.MAXREPEAT:
+                    unbounded += 1
+                if many and repeated:
+                    return (
+                        "a quantifier inside a repeated group (like (a+)+) can make the search "
+                        "run for hours; write the group without the inner quantifier"
+                    )
+                found = walk(body, repeated or many)
+            elif op is _sre.BRANCH:
+                if repeated:
+                    return (
+                        "an alternation inside a repeated group (like (a|ab)+) can make the "
+                        "search run for hours; use a character class such as [ab]+"
+                    )
+                found = next((w for b in av[1] if (w := walk(b, repeated))), None)
+            elif op is _sre.SUBPATTERN:
+                found = walk(av[-1], repeated)
+            elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+                found = walk(av[1], repeated)
+            elif op is getattr(_sre, "ATOMIC_GROUP", None):
+                found = walk(av, repeated)
+            elif op is _sre.GROUPREF_EXISTS:
+                found = walk(av[1], repeated) or (walk(av[2], repeated) if av[2] else None)
+            else:
+                found = None
+            if found:
+                return found
+        return None
+
+    why = walk(parsed, False)
+    if why is None and unbounded > MAX_UNBOUNDED:
+        why = f"more than {MAX_UNBOUNDED} unbounded quantifiers (* + {{n,}}) in one pattern"
+    return why
 
 
 class FileEntry(BaseModel):
@@ -93,6 +166,9 @@ class FileEntry(BaseModel):
                 raise ValueError(f"{name}: not a valid regular expression ({exc})") from None
             if groups != 1:
                 raise ValueError(f"{name}: the pattern needs exactly one (group), has {groups}")
+            risk = regex_risk(pattern)
+            if risk:
+                raise ValueError(f"{name}: {risk}")
         return v
 
     @model_validator(mode="after")

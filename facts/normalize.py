@@ -24,7 +24,12 @@ _ALNUM = {
 }  # ０-９ Ａ-Ｚ ａ-ｚ; Chinese punctuation (，：（）) stays as written
 _SPACES = " \t\r\n\u3000\u00a0\ufeff"
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0, after its 1900 leap-year bug
-_SERIAL_MIN, _SERIAL_MAX = 10_000, 2_958_465  # 1927-05-18 .. 9999-12-31
+_SERIAL_MIN, _SERIAL_MAX = 10_000, 109_939  # 1927-05-18 .. 2200-12-31
+# dates outside these years are typing slips (9999-12-31, 0201-07-01), never evidence
+YEAR_MIN, YEAR_MAX = 1900, 2200
+# amounts and counts: at most this many digits before the decimal point (10^16 yuan is
+# no contract's amount; `1e999999999` must be a rejected row, not decimal.Overflow)
+MAX_DIGITS = 16
 
 
 def halfwidth(text: str) -> str:
@@ -62,6 +67,16 @@ _TIME_TAIL = re.compile(r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 
 def parse_date(value: Any) -> dt.date:
     """A calendar date from any of the usual spellings; an impossible date is an error."""
+    return _in_range(_parse_date(value))
+
+
+def _in_range(day: dt.date) -> dt.date:
+    if not YEAR_MIN <= day.year <= YEAR_MAX:
+        raise ValueError(f"date {day.isoformat()} is outside the years {YEAR_MIN}-{YEAR_MAX}")
+    return day
+
+
+def _parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -91,7 +106,10 @@ def parse_date(value: Any) -> dt.date:
 
 def _serial(value: float) -> dt.date:
     if not _SERIAL_MIN <= value <= _SERIAL_MAX:
-        raise ValueError(f"not a date: {value!r} (as an Excel serial number it is out of range)")
+        raise ValueError(
+            f"not a date: {value!r} (as an Excel serial number it is out of range: 1927-05-18 .. "
+            f"{YEAR_MAX}-12-31)"
+        )
     return EXCEL_EPOCH + dt.timedelta(days=int(value))
 
 
@@ -105,6 +123,7 @@ def parse_datetime(value: Any) -> dt.datetime:
     must not start or stop a count of minutes. Time-zone offsets are refused.
     """
     if isinstance(value, dt.datetime):
+        _in_range(value.date())
         return value
     if isinstance(value, dt.date) or isinstance(value, bool):
         raise ValueError(f"no time of day in {text(value)!r} (expected e.g. 2026-09-01 08:30)")
@@ -195,28 +214,58 @@ def parse_bool(value: Any) -> bool:
 
 
 _MONEY_NOISE = re.compile(r"[¥$,\s]|^(?:rmb|cny|人民币)|(?:rmb|cny)$|元$")
+# with thousands separators the integer part must be grouped by three: `5,262,040.00`
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:万)?")
+_MONEY_WORDS = re.compile(r"^(?:rmb|cny|人民币)|(?:rmb|cny)$|元$|[¥$\s]")
 
 
 def parse_decimal(value: Any) -> Decimal:
     """Money and amounts as Decimal: `¥1,234.50`, `1,234.50元`, `12.5万元` (×10000)."""
     if isinstance(value, bool):
         raise ValueError(f"not a number: {value!r}")
-    if isinstance(value, (int, Decimal)):
-        return Decimal(value)
+    if isinstance(value, int):
+        return _bounded(Decimal(value), value)
+    if isinstance(value, Decimal):
+        return _bounded(value, value)
     if isinstance(value, float):
-        return Decimal(repr(value))
+        return _bounded(Decimal(repr(value)), value)
     s = halfwidth(str(value)).strip(_SPACES).lower().replace("￥", "¥")
+    if "," in s and not _GROUPED.fullmatch(_MONEY_WORDS.sub("", s)):
+        raise ValueError(
+            f"not a number: {value!r} (thousands separators must group three digits, "
+            "with at most one decimal point)"
+        )
     s = _MONEY_NOISE.sub("", s)
     scale = Decimal(1)
     if s.endswith("万"):
         s, scale = s[:-1], Decimal(10_000)
+    if len(s) > 64:
+        raise ValueError(f"not a number: {_short(value)} (too long)")
     try:
         number = Decimal(s)
     except InvalidOperation:
         raise ValueError(f"not a number: {value!r}") from None
+    number = _bounded(number, value)
+    return _bounded(number * scale, value) if scale != 1 else number
+
+
+def _bounded(number: Decimal, value: Any) -> Decimal:
+    """A finite number with at most MAX_DIGITS digits before the point (no Overflow later)."""
     if not number.is_finite():
-        raise ValueError(f"not a number: {value!r}")
-    return number * scale
+        raise ValueError(f"not a number: {_short(value)}")
+    if number and number.adjusted() >= MAX_DIGITS:
+        raise ValueError(
+            f"number out of range: {_short(value)} (more than {MAX_DIGITS} digits before "
+            "the decimal point)"
+        )
+    if number and number.adjusted() < -MAX_DIGITS * 2:
+        raise ValueError(f"number out of range: {_short(value)} (too small to be an amount)")
+    return number
+
+
+def _short(value: Any) -> str:
+    shown = repr(value) if not isinstance(value, int) or abs(value) < 10**40 else "a huge integer"
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def parse_int(value: Any) -> int:

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from facts.manifest import FileEntry
 from facts.model import Fact, Provenance
 from facts.normalize import Kind, clean, halfwidth, kind_of, normalize, parse_list, text
+from facts.tables import ROW_PROBLEM, Unreadable
 
 
 @dataclass(frozen=True)
@@ -72,11 +73,21 @@ class RecordBuilder:
         return out
 
     def build(self, raw: dict[str, Any], row: int | None, prov: Provenance) -> Fact | Rejection:
-        """Fields named by lvyue → a validated fact, or the first problem as a rejection."""
+        """Fields named by lvyue → a validated fact, or the first problem as a rejection.
+
+        A row the table reader could not read as a whole (ROW_PROBLEM) is
+        rejected with its reason; so is one whose used cell is Unreadable (an
+        Excel formula without a saved value), unless `fixed:` overrides that field.
+        """
+        if ROW_PROBLEM in raw:
+            return Rejection(self.file, row, None, str(raw[ROW_PROBLEM]))
         values = {k: v for k, v in ((k, clean(v)) for k, v in raw.items()) if v is not None}
         for name, v in self.entry.defaults.items():
             values.setdefault(name, v)
         values.update(self.entry.fixed)
+        bad = [(k, v.reason) for k, v in values.items() if isinstance(v, Unreadable)]
+        if bad:
+            return self._reject(row, bad)
         problems: list[tuple[str, str]] = []
         typed: dict[str, Any] = {}
         for name in self.kinds:

@@ -11,6 +11,19 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
+# a text starting with one of these would be a formula (or start one when the cell is edited
+# or the sheet is saved as CSV): `=HYPERLINK("http://evil.example", "点此查看")` in an incident id
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def cell_text(value: Any) -> Any:
+    """A value safe to put in a cell: text that could start a formula gets a leading
+    apostrophe (shown, and never evaluated); numbers, dates and booleans pass as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 FINDING_COLS = [
     ("编号", "id", 30), ("条款", "clause", 10), ("规则", "rule", 22), ("标题", "title", 30),
     ("状态", "status", 10), ("严重程度", "severity", 10), ("义务方", "obligor", 10),
@@ -35,12 +48,12 @@ def _row(f: dict[str, Any], status_zh: dict[str, str], sev_zh: dict[str, str]) -
 
 
 def _sheet(ws, cols: list[tuple[str, str, int]], rows: list[dict[str, Any]]) -> None:
-    ws.append([c[0] for c in cols])
+    ws.append([cell_text(c[0]) for c in cols])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
     for r in rows:
-        ws.append(["" if r.get(k) is None else r.get(k) for _, k, _ in cols])
+        ws.append(["" if r.get(k) is None else cell_text(r.get(k)) for _, k, _ in cols])
     for i, (_, _, width) in enumerate(cols, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
     for row in ws.iter_rows(min_row=2):
