@@ -12,6 +12,7 @@ Fonts are named, never embedded.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass
 
@@ -226,7 +227,9 @@ def _table(doc, b: Block, layout: Layout) -> None:
         doc.add_paragraph()
 
 
-def to_docx(blocks: list[Block], layout_name: str, title: str, author: str) -> bytes:
+def to_docx(blocks: list[Block], layout_name: str, title: str, author: str, day: dt.date | None = None) -> bytes:
+    """The document's bytes; its created/modified times are `day` (the audit's as-of or the notice's
+    issue date) at 00:00, never "now" (reports/output.fixed_zip fixes the zip timestamps)."""
     layout = LAYOUTS[layout_name]
     doc = Document()
     _style(doc, "Normal", BODY_FONT, layout.body_pt)
@@ -237,6 +240,9 @@ def to_docx(blocks: list[Block], layout_name: str, title: str, author: str) -> b
     _page(doc, layout)
     cp = doc.core_properties
     cp.title, cp.author, cp.last_modified_by, cp.language = title, author, author, "zh-CN"
+    stamp = dt.datetime.combine(day or dt.date(2000, 1, 1), dt.time())
+    cp.created = cp.modified = stamp
+    cp.revision = 1
     for b in blocks:
         if b.kind == "heading":
             level = min(b.level, 4)

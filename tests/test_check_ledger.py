@@ -43,10 +43,16 @@ def test_h2_follows_up_the_recorded_q3_audit(tmp_path: Path, capsys: pytest.Capt
     assert "HB-SEC-DEVICES:" in " ".join(fu["since_last"]["new"])
 
 
-def test_without_a_ledger_there_is_no_follow_up(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    r = _check(capsys, tmp_path / "none.sqlite", "--half", "2026H2")
+def test_without_a_ledger_there_is_no_follow_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The ledger is used only when asked (--ledger, --record, $LVYUE_LEDGER): none of them here.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LVYUE_LEDGER", raising=False)
+    assert main(["check", EVIDENCE, "--pack", PACK, "--half", "2026H2", "--format", "json"]) == 1
+    r = json.loads(capsys.readouterr().out)
     assert "follow_up" not in r
-    assert not (tmp_path / "none.sqlite").exists()
+    assert not (tmp_path / "lvyue-ledger.sqlite").exists()
 
 
 def test_audit_report_shows_since_last_audit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -28,6 +28,9 @@ CalOpt = typer.Option(
 JsonOpt = typer.Option(False, "--json", help="Print one JSON object.")
 
 
+MAX_DAYS = 36500  # a hundred years of days: any count beyond it is a typo (and would leave the calendar)
+
+
 def _cal(files: list[Path] | None) -> WorkingCalendar:
     return build_calendar(files or [])
 
@@ -85,7 +88,7 @@ def add(
     as_json: bool = JsonOpt,
 ) -> None:
     """The N-th working day after DATE (N < 0: before)."""
-    _show(add_working_days(_cal(calendar), parse_date(date_, "DATE"), parse_int(n, "N")), as_json)
+    _show(add_working_days(_cal(calendar), parse_date(date_, "DATE"), parse_int(n, "N", MAX_DAYS)), as_json)
 
 
 @app.command()
@@ -112,7 +115,7 @@ def notice_by_cmd(
     as_json: bool = JsonOpt,
 ) -> None:
     """Latest notice day with at least N working (or natural) days strictly before EVENT."""
-    days = parse_int(n, "N")
+    days = parse_int(n, "N", MAX_DAYS)
     if days < 0:
         raise InputError(f"expected N >= 0, got {days}", field="N")
     reading = "lenient" if lenient else "strict"
@@ -136,7 +139,7 @@ def period(
     if len(given) != 1:
         raise InputError("give exactly one of --days N, --months N, --years N", field="period")
     ((flag, text),) = given.items()
-    amount = parse_int(text, flag)
+    amount = parse_int(text, flag, {"--days": MAX_DAYS, "--months": 1200, "--years": 100}[flag])
     if amount <= 0:
         raise InputError(f"expected a positive number, got {amount}", field=flag)
     kw = {flag.strip("-"): amount}

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
 from engine import ledger
-from engine.cli.common import dump_json, parse_date, parse_period
+from engine.cli.common import dump_json, parse_date, parse_period, writable, write_text
 from engine.errors import InputError
 from engine.evaluate import evaluate
 from engine.evaluators import by_name
@@ -33,6 +35,36 @@ def default_as_of(period: tuple[dt.date, dt.date], evidence) -> tuple[dt.date, s
     return min(max(max(ends), period[0]), period[1]), "evidence"
 
 
+def ledger_asked(ledger_path: Path | None, record: bool) -> Path | None:
+    """The ledger this check uses: only when asked (--ledger, --record or $LVYUE_LEDGER), never by chance.
+
+    A ledger that does not exist yet is only created by --record; asking to follow
+    up against a missing one is a usage error, not a silent "everything is new".
+    """
+    if ledger_path is None and not record and not os.environ.get(ledger.ENV_PATH):
+        return None
+    path = ledger.resolve(ledger_path)
+    if not record and not path.is_file():
+        how = "--ledger" if ledger_path is not None else f"${ledger.ENV_PATH}"
+        raise InputError(
+            f"ledger not found (named by {how}; create it with `lvyue check ... --record`)", file=str(path)
+        )
+    return path
+
+
+def check_as_of(day: dt.date, period: tuple[dt.date, dt.date], signed_on: dt.date) -> None:
+    """An audit date before the contract was signed or before the period starts judges nothing."""
+    if day < signed_on:
+        raise InputError(
+            f"as-of date {day.isoformat()} is before the contract's signing date {signed_on.isoformat()}",
+            field="--as-of",
+        )
+    if day < period[0]:
+        raise InputError(
+            f"as-of date {day.isoformat()} is before the period start {period[0].isoformat()}", field="--as-of"
+        )
+
+
 def run_check(
     evidence_dir: Path,
     pack_dir: Path,
@@ -42,8 +74,9 @@ def run_check(
     record: bool = False,
     evaluator: str | None = None,
 ) -> dict:
-    """Load, evaluate, build the result; with a ledger, add follow-up (and record if asked)."""
+    """Load, evaluate, build the result; with a ledger asked for, add follow-up (and record if asked)."""
     pack = load_pack(pack_dir)
+    path = ledger_asked(ledger_path, record)
     types = pack.fact_types  # built-in fact types + the pack's facts.yaml
     if not evidence_dir.is_dir():
         raise InputError("evidence folder not found", file=str(evidence_dir))
@@ -60,6 +93,7 @@ def run_check(
         evidence = load_evidence(evidence_dir, types=types)
     if as_of:
         day, basis = parse_date(as_of, "--as-of"), "given"
+        check_as_of(day, period, pack.contract.signed_on)
     else:
         day, basis = default_as_of(period, evidence)
     with err.status("evaluating rules…", spinner="dots") if sys.stderr.isatty() else nullcontext():
@@ -67,13 +101,13 @@ def run_check(
             pack, evidence.facts, as_of=day, period=period, present=evidence.present_types(), evaluator=by_name(evaluator)
         )
     result = build(ev, evidence, basis)
-    path = ledger.resolve(ledger_path)
-    if record or path.exists():
+    if path is not None:
         rects = [f.fields() for f in evidence.facts.get("rectification", [])]
         follow = ledger.follow_up(path, result, rects)
         if record:
             ledger.record_audit(path, result, rects)
         result["follow_up"] = follow
+        result["ledger"] = {"file": path.as_posix(), "recorded": record}
     return result
 
 
@@ -84,6 +118,7 @@ def to_markdown(result: dict) -> str:
         "",
         f"- 核查基准日：{result['as_of']}　核查期间：{result['period']['start']} 至 {result['period']['end']}",
         f"- 需处理事项：{result['summary']['needs_action']}",
+        *([f"- 台账（ledger）：{_ledger_line(result['ledger'])}"] if result.get("ledger") else []),
         "",
         "| 状态 | 条款 | 规则 | 对象 | 说明 | 整改/履行期限 |",
         "|---|---|---|---|---|---|",
@@ -95,8 +130,15 @@ def to_markdown(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _ledger_line(info: dict) -> str:
+    return info["file"] + ("（本次已记录 recorded）" if info.get("recorded") else "（仅对照 compared, not recorded）")
+
+
 def print_table(result: dict, console: Console, show_all: bool) -> None:
-    t = Table(title=f"{result['contract']['title']}  as of {result['as_of']}  ({result['period']['start']}..{result['period']['end']})")
+    # Evidence text may hold anything, "[/]" included: escape it so rich prints it, never parses it.
+    t = Table(
+        title=escape(f"{result['contract']['title']}  as of {result['as_of']}  ({result['period']['start']}..{result['period']['end']})")
+    )
     for col in ("status", "clause", "rule", "subject", "finding", "deadline"):
         t.add_column(col, overflow="fold")
     for f in result["findings"]:
@@ -105,7 +147,10 @@ def print_table(result: dict, console: Console, show_all: bool) -> None:
         dl = f["deadline"]["date"] if f["deadline"] else ""
         if f["deadline"] and f["deadline"]["provisional"]:
             dl += " (provisional)"
-        t.add_row(f"[{STYLE[f['status']]}]{f['status']}[/]", f["clause"], f["rule"], f["subject"], f["message"]["zh"], dl)
+        t.add_row(
+            f"[{STYLE.get(f['status'], 'white')}]{escape(f['status'])}[/]",
+            *(escape(str(x or "")) for x in (f["clause"], f["rule"], f["subject"], f["message"]["zh"], dl)),
+        )
     console.print(t)
     s = result["summary"]["by_status"]
     console.print("  ".join(f"{k}: {v}" for k, v in s.items()) + f"   needs action: {result['summary']['needs_action']}")
@@ -113,7 +158,9 @@ def print_table(result: dict, console: Console, show_all: bool) -> None:
     if rejected:
         console.print(f"[yellow]{rejected} evidence row(s) rejected: see `lvyue facts inspect` for each one[/]")
     if result["unlisted_files"]:
-        console.print("[yellow]not in evidence.yaml (not loaded): " + ", ".join(result["unlisted_files"]) + "[/]")
+        console.print("[yellow]not in evidence.yaml (not loaded): " + escape(", ".join(result["unlisted_files"])) + "[/]")
+    if result.get("ledger"):
+        console.print("ledger: " + escape(_ledger_line(result["ledger"])))
     prov = [y for y, v in result["calendar"]["years"].items() if v == "provisional"]
     if any(f["deadline"] and f["deadline"]["provisional"] for f in result["findings"]):
         console.print(
@@ -135,7 +182,10 @@ def check(
     show_all: bool = typer.Option(False, "--all", help="Table: include compliant and manual items."),
     record: bool = typer.Option(False, "--record", help="Record this audit in the findings ledger."),
     ledger_file: Path | None = typer.Option(
-        None, "--ledger", help="Ledger file (default: $LVYUE_LEDGER or ./lvyue-ledger.sqlite)."
+        None,
+        "--ledger",
+        help="Follow up against this ledger (used only when --ledger, --record or $LVYUE_LEDGER asks; "
+        "--record without --ledger: $LVYUE_LEDGER or ./lvyue-ledger.sqlite).",
     ),
     evaluator: str | None = typer.Option(
         None, "--evaluator", help="durable_rules (default where installed) or reference."
@@ -144,6 +194,8 @@ def check(
     """Check the evidence against the pack. Exit 0: nothing needs action; 1: findings need action."""
     if fmt not in ("table", "json", "md"):
         raise InputError(f"expected table, json or md, got {fmt!r}", field="--format")
+    if output is not None:
+        writable(output)
     result = run_check(
         evidence_dir, pack, as_of, parse_period(period, quarter, half), ledger_file, record, evaluator
     )
@@ -154,7 +206,7 @@ def check(
     else:
         text = ""
     if output:
-        output.write_text(text if fmt != "table" else dump_json(result) + "\n", encoding="utf-8")
+        write_text(output, text if fmt != "table" else dump_json(result) + "\n")
     elif fmt != "table":
         sys.stdout.write(text)
     if fmt == "table":

@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from engine.cli.common import echo_json
@@ -20,11 +21,16 @@ STATE_STYLE = {"open": "yellow", "overdue": "bold red", "recurring": "bold red",
 NOTICE_ZH = {"rectification": "整改通知书", "warning": "警示函"}
 
 
+def _x(value: Any) -> str:
+    """Ledger text (subjects, messages, notice numbers) printed as written: rich markup escaped."""
+    return escape("" if value is None else str(value))
+
+
 def _state(e: dict[str, Any] | None) -> str:
     if not e:
         return "—"
     s = e["state"]
-    return f"[{STATE_STYLE.get(s, 'white')}]{STATE_ZH.get(s, s)}[/]"
+    return f"[{STATE_STYLE.get(s, 'white')}]{_x(STATE_ZH.get(s, s))}[/]"
 
 
 def _escalation(e: dict[str, Any] | None) -> str:
@@ -32,25 +38,25 @@ def _escalation(e: dict[str, Any] | None) -> str:
     if not esc:
         return ""
     clause = f"（{esc['clause']}）" if esc.get("clause") else ""
-    return f"{esc['label']}{clause}"
+    return _x(f"{esc['label']}{clause}")
 
 
 def _open_table(rows: list[dict[str, Any]], console: Console, path: Path) -> None:
     if not rows:
-        console.print(f"no open findings in {path}")
+        console.print(f"no open findings in {_x(path)}")
         return
-    t = Table(title=f"open findings — {path}")
+    t = Table(title=f"open findings — {_x(path)}")
     for col in ("finding", "clause", "subject", "first seen", "notices", "deadline", "state", "next step"):
         t.add_column(col, overflow="fold")
     for e in rows:
         notices = ", ".join(f"{NOTICE_ZH.get(n['kind'], n['kind'])} {n['number']}" for n in e["notices"])
         t.add_row(
-            e["finding_id"],
-            e["clause"] or "",
-            e["subject"] or "",
-            e["first_seen"],
-            notices,
-            e["deadline"] or "",
+            _x(e["finding_id"]),
+            _x(e["clause"]),
+            _x(e["subject"]),
+            _x(e["first_seen"]),
+            _x(notices),
+            _x(e["deadline"]),
             _state(e),
             _escalation(e),
         )
@@ -59,33 +65,35 @@ def _open_table(rows: list[dict[str, Any]], console: Console, path: Path) -> Non
 
 def _life(life: dict[str, Any], console: Console) -> None:
     e = life["follow_up"]
-    console.print(f"[bold]{life['finding_id']}[/]  {life['clause'] or ''}  {life['title'] or life['rule']}")
+    console.print(f"[bold]{_x(life['finding_id'])}[/]  {_x(life['clause'])}  {_x(life['title'] or life['rule'])}")
     if life["subject"]:
-        console.print(f"subject: {life['subject']}")
+        console.print(f"subject: {_x(life['subject'])}")
     t = Table(title="audits")
     for col in ("as of", "period", "audit", "status", "finding", "deadline"):
         t.add_column(col, overflow="fold")
     for a in life["audits"]:
         t.add_row(
-            a["as_of"],
-            f"{a['period']['start']}..{a['period']['end']}",
-            a["audit"],
-            STATUS_ZH.get(a["status"], a["status"]),
-            a["message"] or "",
-            a["deadline"] or "",
+            _x(a["as_of"]),
+            _x(f"{a['period']['start']}..{a['period']['end']}"),
+            _x(a["audit"]),
+            _x(STATUS_ZH.get(a["status"], a["status"])),
+            _x(a["message"]),
+            _x(a["deadline"]),
         )
     console.print(t)
     for n in life["notices"]:
-        console.print(f"notice: {NOTICE_ZH.get(n['kind'], n['kind'])} {n['number']} issued {n['issue_date']}, deadline {n['deadline']}")
+        console.print(
+            _x(f"notice: {NOTICE_ZH.get(n['kind'], n['kind'])} {n['number']} issued {n['issue_date']}, deadline {n['deadline']}")
+        )
     for r in life["rectifications"]:
         note = f" (answers {r['notice']})" if r.get("notice") else ""
-        console.print(f"rectification {r['id']} submitted {r['submitted_on']}{note}: {r.get('description') or ''}")
+        console.print(_x(f"rectification {r['id']} submitted {r['submitted_on']}{note}: {r.get('description') or ''}"))
     if e:
         line = f"state: {_state(e)}"
         if e.get("deadline"):
-            line += f"  deadline {e['deadline']}"
+            line += f"  deadline {_x(e['deadline'])}"
         if e.get("rectified_on"):
-            line += f"  rectified on {e['rectified_on']}"
+            line += f"  rectified on {_x(e['rectified_on'])}"
         if e.get("escalation"):
             line += f"  next: {_escalation(e)}"
         console.print(line)

@@ -16,6 +16,17 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+_DEBUG = {"on": False}
+
+
+@app.callback()
+def _global(
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of an internal error (as LVYUE_DEBUG=1 does)."),
+) -> None:
+    """履约 lvyue. Exit codes: 0 nothing needs action, 1 findings, 2 usage or input error, 3 internal error."""
+    _DEBUG["on"] = debug
+
+
 app.add_typer(calendar.app, name="calendar")
 app.add_typer(rules.app, name="rules")
 app.add_typer(facts.app, name="facts")
@@ -25,19 +36,31 @@ app.add_typer(report.app, name="report")
 app.command("notice")(report.notice)
 
 
+def _debugging() -> bool:
+    return _DEBUG["on"] or os.environ.get("LVYUE_DEBUG", "") not in ("", "0")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; user errors print one line and exit 2, never a traceback."""
+    """Run the CLI: 0 nothing needs action, 1 findings, 2 usage/input error (one line), 3 internal error.
+
+    No traceback reaches the user unless `lvyue --debug ...` or LVYUE_DEBUG=1 asks for it.
+    """
+    _DEBUG["on"] = False
     try:
         app(args=argv, prog_name="lvyue")
     except InputError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo("error: " + " ".join(str(exc).split()), err=True)
         return 2
     except SystemExit as exc:  # click's own usage errors exit 2 here
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     except Exception as exc:  # a bug, not the user's input: say so in one line, exit 3
-        if os.environ.get("LVYUE_DEBUG"):
+        if _debugging():
             raise
-        typer.echo(f"internal error: {type(exc).__name__}: {exc} (a bug in lvyue; LVYUE_DEBUG=1 shows the traceback)", err=True)
+        text = " ".join(str(exc).split())  # one line, whatever the exception says
+        typer.echo(
+            f"internal error: {type(exc).__name__}: {text} (a bug in lvyue; LVYUE_DEBUG=1 shows the traceback)",
+            err=True,
+        )
         return 3
     return 0
 

@@ -8,7 +8,11 @@ calendar and the rules' remediation).
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -18,7 +22,7 @@ from engine.privacy import mask
 from reports import audit as audit_mod
 from reports import notice as notice_mod
 from reports import prepay as prepay_mod
-from reports.output import Rendered, check_format, deliver, to_bytes
+from reports.output import Rendered, check_format, deliver, fixed_zip, to_bytes, writable
 from reports.settlement import load_settlement
 from reports.source import load_result, need_pack, parse_day, resolve_pack
 from reports.templating import labels, markdown_env, render
@@ -34,7 +38,93 @@ MASK_HELP = "Show ID-card and mobile numbers in full (default: masked)."
 
 def _load(path: Path, no_mask: bool) -> dict:
     result = load_result(path)
+    check_shape(result, str(path))
     return result if no_mask else mask(result)
+
+
+# --- the shape of a saved result: a damaged file is the user's input error (exit 2), not a crash ---
+
+_TEXT_OR_NONE = ("clause", "title", "subject", "kind", "obligor", "severity", "consequence")
+_OBJECT_OR_NONE = ("amounts", "details", "period", "deadline")
+_LIST = ("evidence", "notes")
+
+
+def _iso_day(value: Any, file: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InputError(f"expected an ISO date like 2026-09-01, got {value!r}", file=file, field=field) from None
+
+
+def _need(ok: bool, what: str, file: str, field: str) -> None:
+    if not ok:
+        raise InputError(f"expected {what} (is this a result written by `lvyue check --format json`?)", file=file, field=field)
+
+
+def check_shape(result: dict[str, Any], file: str) -> None:
+    """Every key the reports read has the type `lvyue check` writes, before any report is built."""
+    from engine.findings import STATUSES
+
+    contract = result["contract"]
+    _need(isinstance(contract, dict), "an object", file, "contract")
+    for k in ("id", "title"):
+        _need(isinstance(contract.get(k), str), "text", file, f"contract.{k}")
+    parties = contract.get("parties")
+    _need(isinstance(parties, dict) and isinstance(parties.get("party_a"), dict), "an object with party_a", file, "contract.parties")
+    for role, party in parties.items():
+        _need(isinstance(party, dict) and isinstance(party.get("name"), str), "an object with a name", file, f"contract.parties.{role}")
+    _need(contract.get("pack") is None or isinstance(contract.get("pack"), str), "text", file, "contract.pack")
+    _iso_day(result["as_of"], file, "as_of")
+    _need(isinstance(result["period"], dict), "an object with start and end", file, "period")
+    start = _iso_day(result["period"].get("start"), file, "period.start")
+    end = _iso_day(result["period"].get("end"), file, "period.end")
+    _need(start <= end, "a period that ends after it starts", file, "period")
+    _need(isinstance(result["summary"], dict), "an object", file, "summary")
+    _need(isinstance(result["parameters"], dict), "an object", file, "parameters")
+    _need(isinstance(result["coverage"], list) and all(isinstance(c, dict) for c in result["coverage"]), "a list of objects", file, "coverage")
+    for key in ("manifest", "unlisted_files"):
+        _need(isinstance(result.get(key, []), list), "a list", file, key)
+    for i, f in enumerate(result["findings"]):
+        where = f"findings[{i}]"
+        _need(isinstance(f, dict), "an object", file, where)
+        for k in ("id", "rule", "status"):
+            _need(isinstance(f.get(k), str) and f[k] != "", "text", file, f"{where}.{k}")
+        _need(f["status"] in STATUSES, "one of " + ", ".join(STATUSES), file, f"{where}.status")
+        msg = f.get("message")
+        _need(
+            isinstance(msg, dict) and all(isinstance(msg.get(lang), str) for lang in ("zh", "en")),
+            "an object with zh and en text",
+            file,
+            f"{where}.message",
+        )
+        for k in _TEXT_OR_NONE:
+            _need(f.get(k) is None or isinstance(f[k], str), "text", file, f"{where}.{k}")
+        for k in _OBJECT_OR_NONE:
+            _need(f.get(k) is None or isinstance(f[k], dict), "an object", file, f"{where}.{k}")
+        for k in _LIST:
+            _need(f.get(k) is None or isinstance(f[k], list), "a list", file, f"{where}.{k}")
+        if f.get("deadline"):
+            _iso_day(f["deadline"].get("date"), file, f"{where}.deadline.date")
+        for j, e in enumerate(f.get("evidence") or []):
+            _need(isinstance(e, dict), "an object", file, f"{where}.evidence[{j}]")
+
+
+# Amounts a contract can name: a trillion yuan is already absurd; beyond it Decimal quantizing fails.
+MAX_AMOUNT = Decimal(10) ** 12
+
+
+def check_amounts(settlement: Any) -> None:
+    """Every decimal in the settlement facts is finite and below a trillion, or an input error naming it."""
+    for t, facts in sorted(settlement.facts.items()):
+        for i, fact in enumerate(facts):
+            for name, value in fact:
+                if isinstance(value, float) and not isinstance(value, bool):
+                    value = Decimal(repr(value)) if math.isfinite(value) else Decimal("Infinity")
+                if isinstance(value, Decimal) and (not value.is_finite() or abs(value) >= MAX_AMOUNT):
+                    raise InputError(
+                        f"amount {value} is out of range (at most {MAX_AMOUNT:,} in absolute value)",
+                        field=f"settlement_facts.{t}[{i}].{name}",
+                    )
 
 
 @app.command("audit")
@@ -48,19 +138,21 @@ def audit(
 ) -> None:
     """Quarterly audit report: summary, every clause, findings with evidence and deadlines, checklist, manifest."""
     check_format(fmt, ("md", "html", "docx", "json", "xlsx"))
+    writable(output)
     result = _load(result_json, no_mask)
-    pack_dir = resolve_pack(result, result_json, pack)
+    day = dt.date.fromisoformat(result["as_of"])  # the document's date: its metadata, never "now"
+    pack_dir = resolve_pack(result, result_json, _pack(result, result_json, pack))
     L = labels(pack_dir, lang)
     ctx = audit_mod.build_audit(result, lang)
     if fmt == "xlsx":
         from reports.xlsx import to_xlsx
 
-        deliver(to_xlsx(ctx, L), fmt, output)
+        deliver(fixed_zip(to_xlsx(ctx, L), day), fmt, output)
         return
     md = render(markdown_env(pack_dir), "audit.md.j2", {**ctx, "L": L, "lang": lang})
     title = f"{result['contract']['title']} {L['audit_title']}"
     author = result["contract"]["parties"]["party_a"]["name"]
-    deliver(to_bytes(Rendered(md, title, lang, pack_dir, "report", author, ctx), fmt), fmt, output)
+    deliver(to_bytes(Rendered(md, title, lang, pack_dir, "report", author, ctx, day), fmt), fmt, output)
 
 
 @app.command("prepay")
@@ -74,15 +166,19 @@ def prepay(
 ) -> None:
     """Pre-payment check: fee line by line, blockers, deductions, budget cap, due date, lateness, overdue sum."""
     check_format(fmt, ("md", "html", "docx", "json"))
-    day = parse_day(payment_date, "--payment-date")
+    writable(output)
+    day = _day(payment_date, "--payment-date")
     result = _load(result_json, no_mask)
-    pack_dir = need_pack(result, result_json, pack)
+    pack_dir = need_pack(result, result_json, _pack(result, result_json, pack))
     loaded = load_pack(pack_dir)
-    ctx = prepay_mod.build_prepay(result, loaded, load_settlement(result, loaded.fact_types), day)
+    settlement = load_settlement(result, loaded.fact_types)
+    check_amounts(settlement)
+    ctx = prepay_mod.build_prepay(result, loaded, settlement, day)
     md = render(markdown_env(pack_dir), "prepay.md.j2", ctx)
     title = f"{result['contract']['title']} 结算前核查（{ctx['settlement']['label']}）"
     author = result["contract"]["parties"]["party_a"]["name"]
-    deliver(to_bytes(Rendered(md, title, "zh", pack_dir, "report", author, ctx), fmt), fmt, output)
+    as_of = dt.date.fromisoformat(result["as_of"])
+    deliver(to_bytes(Rendered(md, title, "zh", pack_dir, "report", author, ctx, as_of), fmt), fmt, output)
 
 
 def notice(
@@ -100,18 +196,20 @@ def notice(
 ) -> None:
     """Rectification notice or warning letter, laid out per GB/T 9704-2012, from chosen findings."""
     check_format(fmt, ("docx", "md", "html"))
-    day = parse_day(issue_date, "--issue-date")
+    writable(output)
+    day = _day(issue_date, "--issue-date")
     ids = [x.strip() for x in findings.split(",") if x.strip()] if findings else None
     if findings is not None and not ids:
         raise InputError("expected finding ids separated by commas", field="--findings")
     if issue and not number:
         raise InputError("a notice recorded with --issue needs its --number", field="--number")
     result = _load(result_json, no_mask)
-    pack_dir = need_pack(result, result_json, pack)
+    pack_dir = need_pack(result, result_json, _pack(result, result_json, pack))
     loaded = load_pack(pack_dir)
     ctx = notice_mod.build_notice(result, loaded, kind, ids, number, day)
     md = render(markdown_env(pack_dir), "notice.md.j2", ctx)
-    data = to_bytes(Rendered(md, ctx["title"], "zh", pack_dir, "official", ctx["authority"], ctx), fmt)
+    issued = dt.date.fromisoformat(ctx["issue_date"])  # the notice's date: its metadata, never "now"
+    data = to_bytes(Rendered(md, ctx["title"], "zh", pack_dir, "official", ctx["authority"], ctx, issued), fmt)
     record = record_notice if issue else None  # resolve the ledger before writing anything
     if record is not None:
         _ledger_module()
@@ -119,8 +217,34 @@ def notice(
     for w in ctx["warnings"]:
         typer.echo(f"note: {w}", err=True)
     if record is not None:
-        record(_ledger_path(ledger), notice_mod.ledger_record(ctx, loaded))
-        typer.echo(f"recorded {ctx['title']} {ctx['number']} ({len(ctx['items'])} items) in the ledger", err=True)
+        path = _ledger_path(ledger)
+        record(path, notice_mod.ledger_record(ctx, loaded))
+        typer.echo(
+            f"recorded {ctx['title']} {ctx['number']} ({len(ctx['items'])} items) in the ledger {path.as_posix()}", err=True
+        )
+
+
+def _pack(result: dict[str, Any], result_json: Path, given: Path | None) -> Path | None:
+    """--pack, else the result's pack (stored relative to the folder `lvyue check` ran in): tried from
+    here, then from the result file's folder and each folder above it. None: let reports.source decide."""
+    if given is not None:
+        return given
+    stored = (result.get("contract") or {}).get("pack")
+    if not stored:
+        return None
+    for base in (Path.cwd(), *Path(result_json).resolve().parents):
+        cand = base / stored
+        if (cand / "contract.yaml").is_file():
+            return cand
+    return None
+
+
+def _day(text: str | None, what: str) -> dt.date | None:
+    """An ISO date between 1900 and 2200 (or None)."""
+    from engine.kinds.periods import check_date
+
+    day = parse_day(text, what)
+    return None if day is None else check_date(day, what)
 
 
 def _ledger_module():
@@ -130,18 +254,14 @@ def _ledger_module():
         ledger = importlib.import_module("engine.ledger")  # written alongside; optional until it lands
     except ImportError:
         raise InputError("ledger not available") from None
-    if not hasattr(ledger, "record_notice"):
+    if not hasattr(ledger, "record_notice") or not hasattr(ledger, "resolve"):
         raise InputError("ledger not available")
     return ledger
 
 
 def _ledger_path(given: Path | None) -> Path:
-    if given is not None:
-        return given
-    default = getattr(_ledger_module(), "DEFAULT_PATH", None)
-    if default is None:
-        raise InputError("--issue needs --ledger FILE", field="--ledger")
-    return Path(default)
+    """--ledger, else $LVYUE_LEDGER, else ./lvyue-ledger.sqlite (--issue asked for a ledger)."""
+    return Path(_ledger_module().resolve(given))
 
 
 def record_notice(ledger_path: Path, record: dict) -> None:
