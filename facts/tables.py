@@ -154,6 +154,8 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[Any] | str]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     number = 0
     last_line = 0
+    unbalanced = text.count('"') % 2 == 1  # then the last record ran into the end of the file
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     while True:
         try:
             cells: list[Any] | str = next(reader)
@@ -173,17 +175,12 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[Any] | str]
                     f"line too long: {size:,} characters (limit {MAX_ROW_CHARS:,}) at line "
                     f"{first_line}"
                 )
-            elif last_line > first_line and text.count('"') % 2 and _at_end(reader, text):
+            elif unbalanced and last_line > first_line and reader.line_num >= lines:
                 cells = (
                     f'a quote (") opened at line {first_line} is never closed: lines '
                     f"{first_line}-{last_line} were read as one row"
                 )
         yield number, cells
-
-
-def _at_end(reader: Any, text: str) -> bool:
-    """Whether the reader has consumed the last line of the text."""
-    return reader.line_num >= text.count("\n") + (0 if text.endswith("\n") else 1)
 
 
 def read_xlsx(path: Path, entry: FileEntry) -> Table:
