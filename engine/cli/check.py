@@ -24,7 +24,10 @@ from engine.pack import load_pack
 from engine.result import build
 from facts.evidence import load_evidence
 
-STYLE = {"breach": "bold red", "at_risk": "yellow", "no_evidence": "magenta", "manual": "cyan", "compliant": "green"}
+STYLE = {
+    "breach": "bold red", "at_risk": "yellow", "no_evidence": "magenta", "manual": "cyan", "compliant": "green",
+    "not_due": "blue",
+}
 
 
 def default_as_of(period: tuple[dt.date, dt.date], evidence) -> tuple[dt.date, str]:
@@ -98,7 +101,8 @@ def run_check(
         day, basis = default_as_of(period, evidence)
     with err.status("evaluating rules…", spinner="dots") if sys.stderr.isatty() else nullcontext():
         ev = evaluate(
-            pack, evidence.facts, as_of=day, period=period, present=evidence.present_types(), evaluator=by_name(evaluator)
+            pack, evidence.facts, as_of=day, period=period, present=evidence.present_types(), evaluator=by_name(evaluator),
+            evidence=evidence,  # rejected rows and empty registers: never compliant on what could not be read
         )
     result = build(ev, evidence, basis)
     if path is not None:
@@ -118,6 +122,10 @@ def to_markdown(result: dict) -> str:
         "",
         f"- 核查基准日：{result['as_of']}　核查期间：{result['period']['start']} 至 {result['period']['end']}",
         f"- 需处理事项：{result['summary']['needs_action']}",
+        *[
+            f"- 证据不完整：{g['title_zh']}（{g['fact_type']}）{g['count']}处未读入，涉及规则 {', '.join(g['rules'])}"
+            for g in result.get("incomplete_evidence") or []
+        ],
         *([f"- 台账（ledger）：{_ledger_line(result['ledger'])}"] if result.get("ledger") else []),
         "",
         "| 状态 | 条款 | 规则 | 对象 | 说明 | 整改/履行期限 |",
@@ -142,7 +150,7 @@ def print_table(result: dict, console: Console, show_all: bool) -> None:
     for col in ("status", "clause", "rule", "subject", "finding", "deadline"):
         t.add_column(col, overflow="fold")
     for f in result["findings"]:
-        if not show_all and f["status"] in ("compliant", "manual"):
+        if not show_all and f["status"] in ("compliant", "manual", "not_due"):
             continue
         dl = f["deadline"]["date"] if f["deadline"] else ""
         if f["deadline"] and f["deadline"]["provisional"]:
@@ -157,6 +165,15 @@ def print_table(result: dict, console: Console, show_all: bool) -> None:
     rejected = sum(len(m["rejected"]) for m in result["manifest"])
     if rejected:
         console.print(f"[yellow]{rejected} evidence row(s) rejected: see `lvyue facts inspect` for each one[/]")
+    for g in result.get("incomplete_evidence") or []:
+        rules = escape(", ".join(g["rules"]))
+        console.print(f"[yellow]incomplete evidence: {escape(g['fact_type'])} ({g['count']} not read); never compliant: {rules}[/]")
+    if result.get("empty_registers"):
+        empty = ", ".join(f"{t} ({', '.join(fs)})" for t, fs in result["empty_registers"].items())
+        console.print(
+            "[yellow]empty registers, treated as no evidence (set empty_means: none if empty means none happened): "
+            + escape(empty) + "[/]"
+        )
     if result["unlisted_files"]:
         console.print("[yellow]not in evidence.yaml (not loaded): " + escape(", ".join(result["unlisted_files"])) + "[/]")
     if result.get("ledger"):
