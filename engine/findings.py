@@ -22,7 +22,8 @@ Status = Literal["breach", "at_risk", "no_evidence", "not_due", "manual", "compl
 # Worst first. `not_due`: nothing fell due in the period (no subject to judge yet);
 # it needs no action but is never `compliant`.
 STATUSES: tuple[Status, ...] = ("breach", "at_risk", "no_evidence", "not_due", "manual", "compliant")
-NEEDS_ACTION = {"breach", "at_risk"}
+# Missing or unreadable evidence needs action too (obtain it): a check with only those never exits 0.
+NEEDS_ACTION = {"breach", "at_risk", "no_evidence"}
 STATUS_ZH = {
     "breach": "违约",
     "at_risk": "存在风险",

@@ -91,7 +91,7 @@ def test_hebi_example_not_due_only_where_nothing_fell_due(pack) -> None:
         "HB-SEC-CRYPTO-ASSESS", "HB-SEC-CRYPTO-SYSTEM", "HB-SEC-CAC", "HB-QA-REVIEW", "HB-QA-ACCEPT", "HB-QA-NOTICE",
     ])  # fmt: skip
     assert all("期内无应核查事项" not in f["message"]["zh"] for f in r["findings"] if f["status"] == "compliant")
-    assert r["summary"]["by_status"]["not_due"] == 3 and r["summary"]["needs_action"] == 13
+    assert r["summary"]["by_status"]["not_due"] == 3 and r["summary"]["needs_action"] == 14  # 13 breaches + HB-FM-NOTICE without evidence
     assert r["incomplete_evidence"] == [] and r["empty_registers"] == {}
 
 
@@ -281,6 +281,7 @@ def test_a_period_not_started_has_nothing_compliant(pack) -> None:
     assert statuses == {"not_due", "no_evidence", "manual"}
     # no_evidence only where the evidence is absent altogether (no force-majeure file)
     assert sorted(f["rule"] for f in r["findings"] if f["status"] == "no_evidence") == ["HB-FM-NOTICE"]
-    assert r["summary"]["needs_action"] == 0 and r["summary"]["items_checked"] == 0
+    # the one no_evidence needs action (obtain the file); nothing was judged
+    assert r["summary"]["needs_action"] == 1 and r["summary"]["items_checked"] == 0
     nd = of(r, "HB-SEC-INCIDENT")[0]
     assert nd["status"] == "not_due" and "核查期间尚未开始" in nd["message"]["zh"]
