@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,11 @@ def parse_int(text: str, what: str, limit: int | None = None) -> int:
 def write_text(output: Path, text: str) -> None:
     writable(output)
     try:
-        Path(output).write_text(text, encoding="utf-8")
+        # a result holds names, ID and phone numbers: readable by its owner only (0600)
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(output, 0o600)
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror}", file=str(output), field="-o") from None
 

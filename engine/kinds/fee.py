@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import StrictBool, StrictInt
 
 from engine.billing import BillingRule, bill, total
+from engine.errors import InputError
 from engine.kinds.base import (
     Context,
     Item,
@@ -69,7 +70,14 @@ class Fee(Kind):
         for inv in ctx.select(spec.facts):
             if not (start <= inv.issued_on <= end):  # type: ignore[attr-defined]
                 continue
-            months = months_of(str(getattr(inv, spec.period_field)))
+            label = str(getattr(inv, spec.period_field))
+            try:
+                months = months_of(label)
+            except ValueError:
+                raise InputError(
+                    f"invoice {inv.id}: period {label!r} is not a period label (2026-07, 2026Q3, 2026H2, 2026 or START..END)",
+                    field=f"{spec.facts}.{spec.period_field}",
+                ) from None
             lines, problems = bill(usage, catalogue, months, brule)  # type: ignore[arg-type]
             computed = total(lines)
             invoiced = Decimal(getattr(inv, spec.amount_field))

@@ -83,6 +83,12 @@ def connect(path: Path, create: bool) -> Iterator[sqlite3.Connection | None]:
             return
         if not path.parent.is_dir():
             raise InputError("the ledger's folder does not exist", file=str(path))
+        try:  # the ledger holds findings about people: readable by its owner only
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise InputError(f"cannot create the ledger: {exc.strerror}", file=str(path)) from None
     try:
         conn = sqlite3.connect(str(path), timeout=_timeout(), isolation_level=None)
     except sqlite3.Error as exc:
