@@ -833,9 +833,12 @@ never `compliant`.
 
 ## Planted breaches
 
-Exactly these findings have status `breach`; everything else with evidence is
-compliant. `tests/test_example_hebi.py` compares this table (rule, subject)
-with `lvyue check --format json`.
+Exactly these findings have status `breach`. Everything else with evidence is
+compliant, except where nothing fell due in the half year (`not_due`, never
+compliant): `HB-PAY-WITHIN-60` (the 2026-12-30 invoice is payable in 2027),
+`HB-QA-WARNING` (no warning letter was issued) and `HB-DATA-HANDOVER` (it
+applies when the term ends). `tests/test_example_hebi.py` compares this table
+(rule, subject) with `lvyue check --format json`.
 
 | rule | subject | clause | what | where |
 |---|---|---|---|---|
