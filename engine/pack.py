@@ -21,7 +21,7 @@ from engine.errors import InputError
 from engine.namecheck import check_rule
 from engine.rule import Rule, apply_template, parse_rules
 from engine.suggest import did_you_mean
-from engine.yamlio import LineDict, load_yaml, locate, validation_errors
+from engine.yamlio import LineDict, load_yaml, locate, validate, validation_errors
 from facts.model import FACT_TYPES
 from facts.typedecl import PACK_FILE, registry
 
@@ -95,8 +95,10 @@ class Contract(BaseModel):
     parties: dict[Literal["party_a", "party_b"], Party]
     payee: Payee | None = None
     term: Term
-    calendar_overrides: list[str] = Field(default_factory=list)  # files relative to the pack
-    rule_files: list[str] = Field(default_factory=list)  # default: every *.yaml but contract.yaml
+    # Calendar override files relative to the pack, besides the calendar-*.yaml files found at its top
+    # level (those need not be listed; see docs/calendar.md).
+    calendar_overrides: list[str] = Field(default_factory=list)
+    rule_files: list[str] = Field(default_factory=list)  # default: every *.yaml not given another role
     clauses: dict[str, str] = Field(default_factory=dict)  # every numbered clause → its heading
     parameters: dict[str, Parameter] = Field(default_factory=dict)
     escalation: EscalationTable | None = None
@@ -161,6 +163,7 @@ class Pack:
     rule_files: dict[str, str] = field(default_factory=dict)  # rule id → file
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
     fact_types: dict[str, Any] = field(default_factory=lambda: dict(FACT_TYPES))  # name → Fact model
+    file_roles: dict[str, str] = field(default_factory=dict)  # pack file (relative) → its role, see ROLES
 
     @property
     def id(self) -> str:
@@ -190,6 +193,12 @@ class Pack:
 
 # Pack files that are data, not rules: settlement model and the pack's own templates.
 PACK_DATA_FILES = ("settlement.yaml", "templates.yaml")
+# A pack file's role decides how it is read; lint prints it. Calendar overrides are found by name
+# (calendar-*.yaml at the pack's top level, e.g. calendar-2027.yaml) or listed in calendar_overrides.
+CALENDAR_GLOB = "calendar-*.yaml"
+ROLES = ("contract", "rules", "facts", "templates", "settlement", "calendar")
+_FIXED_ROLES = {"contract.yaml": "contract", PACK_FILE: "facts", "templates.yaml": "templates",
+                "settlement.yaml": "settlement"}
 
 
 def rule_files(root: Path) -> list[Path]:
@@ -198,11 +207,46 @@ def rule_files(root: Path) -> list[Path]:
     return _rule_files(root, Contract.model_validate(load_yaml(root / "contract.yaml")))
 
 
+def calendar_files(root: Path, contract: Contract | None = None) -> list[Path]:
+    """The pack's calendar override files, in the order applied (later ones win).
+
+    First the calendar-*.yaml files at the pack's top level (by name), then the files
+    contract.yaml lists under calendar_overrides that are not among them.
+    """
+    root = Path(root)
+    if contract is None:
+        contract = validate(Contract, load_yaml(root / "contract.yaml"), str(root / "contract.yaml"))
+    found = sorted(root.glob(CALENDAR_GLOB))
+    listed = [root / f for f in contract.calendar_overrides]
+    return found + [p for p in listed if p.resolve() not in {f.resolve() for f in found}]
+
+
+def file_roles(root: Path, contract: Contract) -> dict[str, str]:
+    """Every *.yaml at the pack's top level → its role (contract / rules / facts / templates / settlement / calendar)."""
+    root = Path(root)
+    roles: dict[str, str] = {}
+    cal = {p.resolve() for p in calendar_files(root, contract)}
+    rules = {p.resolve() for p in _rule_files(root, contract)}
+    for p in sorted({*root.glob("*.yaml"), *(root / f for f in contract.calendar_overrides),
+                     *(root / f for f in contract.rule_files)}):
+        rel = p.relative_to(root).as_posix() if p.is_relative_to(root) else str(p)
+        if p.resolve() in cal:
+            roles[rel] = "calendar"
+        elif p.name in _FIXED_ROLES and p.parent == root:
+            roles[rel] = _FIXED_ROLES[p.name]
+        elif p.resolve() in rules:
+            roles[rel] = "rules"
+        else:
+            roles[rel] = "unused"
+    return roles
+
+
 def _rule_files(root: Path, contract: Contract) -> list[Path]:
     if contract.rule_files:
         return [root / f for f in contract.rule_files]
-    not_rules = {"contract.yaml", *PACK_DATA_FILES, PACK_FILE, *(Path(f).name for f in contract.calendar_overrides)}
-    return sorted(p for p in root.glob("*.yaml") if p.name not in not_rules)
+    not_rules = {*_FIXED_ROLES, *PACK_DATA_FILES}
+    cal = {p.resolve() for p in calendar_files(root, contract)}
+    return sorted(p for p in root.glob("*.yaml") if p.name not in not_rules and p.resolve() not in cal)
 
 
 def load_pack(root: Path, collect: list[InputError] | None = None) -> Pack:
@@ -237,7 +281,7 @@ def load_pack(root: Path, collect: list[InputError] | None = None) -> Pack:
             line = locate(cdata, ("parameters", name, "value"))
             fail(InputError(str(exc), file=cfile, line=line, field=f"parameters.{name}"))
 
-    calendar = build_calendar([root / f for f in contract.calendar_overrides])
+    calendar = build_calendar(calendar_files(root, contract))
     types = registry(root)
     templates = load_templates(root)
     rules: list[Rule] = []
@@ -265,7 +309,7 @@ def load_pack(root: Path, collect: list[InputError] | None = None) -> Pack:
             raw = apply_template(_raw(data, rule), str(path), templates)
             for e in _names_and_clause(rule, raw, str(path), contract, types):
                 fail(e)
-    pack = Pack(root, contract, params, rules, where, calendar, types)
+    pack = Pack(root, contract, params, rules, where, calendar, types, file_roles(root, contract))
     try:
         _check_settlement(pack)
     except InputError as e:

@@ -26,13 +26,20 @@ CalOpt = typer.Option(
     None, "--calendar", help="Override file (YAML) with holidays and make-up days."
 )
 JsonOpt = typer.Option(False, "--json", help="Print one JSON object.")
+PackOpt = typer.Option(
+    None, "--pack", metavar="PACK", help="Use the rule pack's calendar override files (before any --calendar)."
+)
 
 
 MAX_DAYS = 36500  # a hundred years of days: any count beyond it is a typo (and would leave the calendar)
 
 
-def _cal(files: list[Path] | None) -> WorkingCalendar:
-    return build_calendar(files or [])
+def _cal(files: list[Path] | None, pack: Path | None = None) -> WorkingCalendar:
+    from engine.pack import calendar_files
+
+    if pack is not None and not (Path(pack) / "contract.yaml").is_file():
+        raise InputError("not a rule pack (no contract.yaml)", file=str(pack))
+    return build_calendar([*(calendar_files(pack) if pack is not None else []), *(files or [])])
 
 
 def _show(r: Reckoning, as_json: bool, extra: dict | None = None) -> None:
@@ -60,10 +67,11 @@ def _show(r: Reckoning, as_json: bool, extra: dict | None = None) -> None:
 def day(
     date_: str = typer.Argument(..., metavar="DATE"),
     calendar: list[Path] | None = CalOpt,
+    pack: Path | None = PackOpt,
     as_json: bool = JsonOpt,
 ) -> None:
     """Working day or not, and why."""
-    info = _cal(calendar).info(parse_date(date_, "DATE"))
+    info = _cal(calendar, pack).info(parse_date(date_, "DATE"))
     if as_json:
         echo_json(
             {
@@ -85,10 +93,11 @@ def add(
     date_: str = typer.Argument(..., metavar="DATE"),
     n: str = typer.Argument(..., metavar="N"),
     calendar: list[Path] | None = CalOpt,
+    pack: Path | None = PackOpt,
     as_json: bool = JsonOpt,
 ) -> None:
     """The N-th working day after DATE (N < 0: before)."""
-    _show(add_working_days(_cal(calendar), parse_date(date_, "DATE"), parse_int(n, "N", MAX_DAYS)), as_json)
+    _show(add_working_days(_cal(calendar, pack), parse_date(date_, "DATE"), parse_int(n, "N", MAX_DAYS)), as_json)
 
 
 @app.command()
@@ -96,10 +105,11 @@ def count(
     start: str = typer.Argument(..., metavar="START"),
     end: str = typer.Argument(..., metavar="END"),
     calendar: list[Path] | None = CalOpt,
+    pack: Path | None = PackOpt,
     as_json: bool = JsonOpt,
 ) -> None:
     """Working days strictly between START and END."""
-    r = working_days_between(_cal(calendar), parse_date(start, "START"), parse_date(end, "END"))
+    r = working_days_between(_cal(calendar, pack), parse_date(start, "START"), parse_date(end, "END"))
     _show(r, as_json)
 
 
@@ -112,6 +122,7 @@ def notice_by_cmd(
         False, "--lenient", help="Count the event day in (one day more lenient)."
     ),
     calendar: list[Path] | None = CalOpt,
+    pack: Path | None = PackOpt,
     as_json: bool = JsonOpt,
 ) -> None:
     """Latest notice day with at least N working (or natural) days strictly before EVENT."""
@@ -120,7 +131,7 @@ def notice_by_cmd(
         raise InputError(f"expected N >= 0, got {days}", field="N")
     reading = "lenient" if lenient else "strict"
     r = notice_by(
-        _cal(calendar), parse_date(event, "EVENT"), days, natural=natural, reading=reading
+        _cal(calendar, pack), parse_date(event, "EVENT"), days, natural=natural, reading=reading
     )
     _show(r, as_json, {"reading": reading})
 
@@ -132,6 +143,7 @@ def period(
     months: str | None = typer.Option(None, "--months"),
     years: str | None = typer.Option(None, "--years"),
     calendar: list[Path] | None = CalOpt,
+    pack: Path | None = PackOpt,
     as_json: bool = JsonOpt,
 ) -> None:
     """Last day of a Civil Code period of N days, months or years from START."""
@@ -143,7 +155,7 @@ def period(
     if amount <= 0:
         raise InputError(f"expected a positive number, got {amount}", field=flag)
     kw = {flag.strip("-"): amount}
-    _show(civil_period(_cal(calendar), parse_date(start, "START"), **kw), as_json)
+    _show(civil_period(_cal(calendar, pack), parse_date(start, "START"), **kw), as_json)
 
 
 @app.command("late-days")
@@ -151,8 +163,9 @@ def late_days_cmd(
     due: str = typer.Argument(..., metavar="DUE"),
     paid: str = typer.Argument(..., metavar="PAID"),
     calendar: list[Path] | None = CalOpt,
+    pack: Path | None = PackOpt,
     as_json: bool = JsonOpt,
 ) -> None:
     """Days late (0 if on time); natural days, so the calendar is only validated."""
-    _cal(calendar)
+    _cal(calendar, pack)
     _show(late_days(parse_date(due, "DUE"), parse_date(paid, "PAID")), as_json)

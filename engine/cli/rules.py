@@ -32,6 +32,8 @@ def lint(pack: Path = PackArg) -> None:
         typer.echo(f"{len(errors)} problem(s)")
         raise typer.Exit(2)
     assert p is not None
+    for name, role in p.file_roles.items():
+        typer.echo(f"{role:<10} {name}")
     typer.echo(f"ok: {len(p.rules)} rules, {len(p.params)} parameters")
 
 
