@@ -27,3 +27,7 @@ class InputError(Exception):
             where += ": "
         field = f"{self.field}: " if self.field else ""
         return f"{where}{field}{self.message}"
+
+
+class MissingSource(InputError):
+    """A listed file or sheet is not there: its rules get `no_evidence`, the audit goes on."""

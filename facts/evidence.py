@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.errors import InputError
+from engine.errors import InputError, MissingSource
 from facts.documents import DOCUMENT_SUFFIXES, extract, read_blocks
 from facts.logs import load_log
 from facts.manifest import MANIFEST_NAME, FileEntry, load_manifest
@@ -114,7 +114,7 @@ class EvidenceSet:
         return {
             t: [r.file for r in rs]
             for t, rs in sorted(by_type.items())
-            if all(r.rows == 0 and r.empty_means != "none" for r in rs)
+            if all(r.rows == 0 and r.empty_means != "none" and not r.problems for r in rs)
         }
 
     def all_facts(self) -> list[Fact]:
@@ -153,10 +153,22 @@ def load_evidence(
         if progress is not None:
             progress(i, len(manifest.files), entry.path)
         path = root / entry.path
-        if not path.is_file():
-            raise InputError(f"listed in {MANIFEST_NAME} but not found", file=entry.path)
-        sha = sha256_of(path)
-        loaded = _load_file(path, entry, sha, types)
+        try:
+            if not path.is_file():
+                raise MissingSource(f"listed in {MANIFEST_NAME} but not found", file=entry.path)
+            sha = sha256_of(path)
+            loaded = _load_file(path, entry, sha, types)
+        except MissingSource as exc:
+            # Not fatal: the rules that need this type get `no_evidence`, citing why.
+            reports.append(
+                FileReport(
+                    file=entry.path, fact_type=entry.type, sha256="", rows=0, facts=0, rejected=[],
+                    date_range=None, sheet=entry.sheet, title_zh=types[entry.type].title_zh,
+                    empty_means="no_evidence", problems=[str(exc.message)],
+                )
+            )
+            by_type.setdefault(entry.type, {})
+            continue
         seen = by_type.setdefault(entry.type, {})
         kept: list[Fact] = []
         for fact in loaded.facts:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.errors import InputError
+from engine.errors import InputError, MissingSource
 from engine.yamlio import LineList, parse_yaml
 from facts.manifest import FileEntry
 from facts.normalize import clean, halfwidth
@@ -196,7 +196,7 @@ def read_xlsx(path: Path, entry: FileEntry) -> Table:
     try:
         names = wb.sheetnames
         if entry.sheet is not None and entry.sheet not in names:
-            raise InputError(
+            raise MissingSource(
                 f"no sheet {entry.sheet!r} (sheets: {', '.join(names)})",
                 file=entry.path,
                 field="sheet",

@@ -285,3 +285,27 @@ def test_a_period_not_started_has_nothing_compliant(pack) -> None:
     assert r["summary"]["needs_action"] == 1 and r["summary"]["items_checked"] == 0
     nd = of(r, "HB-SEC-INCIDENT")[0]
     assert nd["status"] == "not_due" and "核查期间尚未开始" in nd["message"]["zh"]
+
+
+def test_a_missing_file_or_sheet_is_no_evidence_not_a_stop(tmp_path: Path) -> None:
+    """Listed but absent (a file, or a sheet of a workbook): the audit goes on; those rules are no_evidence."""
+    import yaml as _yaml
+
+    from examplekit import cli
+
+    folder = copy_example(tmp_path)
+    (folder / "设备清单.xlsx").unlink()
+    manifest = _yaml.safe_load((folder / "evidence.yaml").read_text(encoding="utf-8"))
+    for f in manifest["files"]:
+        if f["path"] == "付款.xlsx":
+            f["sheet"] = "不存在的工作表"
+    (folder / "evidence.yaml").write_text(_yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    code, out = cli("check", folder, "--pack", ROOT / "rules" / "hebi-shuguang-2026", "--half", "2026H2", "--format", "json")
+    assert code == 1
+    r = json.loads(out)
+    by_rule = {f["rule"]: f for f in r["findings"]}
+    for rule in ("HB-SEC-DEVICES", "HB-OPS-LINES", "HB-OPS-HOTLINE"):  # they read the device register
+        assert by_rule[rule]["status"] == "no_evidence", rule
+        assert "设备清单.xlsx" in by_rule[rule]["message"]["zh"] and "not found" in by_rule[rule]["message"]["zh"]
+    assert by_rule["HB-PAY-WITHIN-60"]["status"] in ("no_evidence", "breach")  # payments unreadable: never compliant/not_due
+    assert "不存在的工作表" in json.dumps(r["incomplete_evidence"], ensure_ascii=False)

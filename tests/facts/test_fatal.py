@@ -26,10 +26,15 @@ def test_missing_manifest(folder: Callable[..., Path]) -> None:
     assert "no evidence.yaml" in err.message
 
 
-def test_listed_file_missing(folder: Callable[..., Path]) -> None:
-    err = _error(folder("gone", ROSTER_MANIFEST.format(path="roster-2026Q3.csv", extra=""), {}))
-    assert (err.file, err.message) == ("roster-2026Q3.csv", "listed in evidence.yaml but not found")
-    assert str(err) == "roster-2026Q3.csv: listed in evidence.yaml but not found"
+def test_listed_file_missing_is_not_fatal_but_a_gap(folder: Callable[..., Path]) -> None:
+    """A missing file stops nothing: its type is incomplete evidence (rules get no_evidence)."""
+    from facts.evidence import load_evidence
+
+    ev = load_evidence(folder("gone", ROSTER_MANIFEST.format(path="roster-2026Q3.csv", extra=""), {}))
+    (report,) = ev.files
+    assert (report.file, report.rows, report.facts) == ("roster-2026Q3.csv", 0, 0)
+    assert report.problems == ["listed in evidence.yaml but not found"]
+    assert [g.reason for g in ev.gaps()["staff"]] == ["listed in evidence.yaml but not found"]
 
 
 def test_unknown_fact_type_names_file_and_line(folder: Callable[..., Path]) -> None:
