@@ -18,10 +18,11 @@ from engine.calendar.reckon import Reckoning
 from engine.money import money
 from facts.model import Fact
 
-Status = Literal["breach", "at_risk", "no_evidence", "not_due", "manual", "compliant"]
+Status = Literal["breach", "at_risk", "no_evidence", "not_due", "manual", "compliant", "not_applicable"]
 # Worst first. `not_due`: nothing fell due in the period (no subject to judge yet);
-# it needs no action but is never `compliant`.
-STATUSES: tuple[Status, ...] = ("breach", "at_risk", "no_evidence", "not_due", "manual", "compliant")
+# it needs no action but is never `compliant`. `not_applicable`: the auditor concluded 不适用
+# for a manual item (its clause does not apply in the period); last, below compliant.
+STATUSES: tuple[Status, ...] = ("breach", "at_risk", "no_evidence", "not_due", "manual", "compliant", "not_applicable")
 # Missing or unreadable evidence needs action too (obtain it): a check with only those never exits 0.
 NEEDS_ACTION = {"breach", "at_risk", "no_evidence"}
 STATUS_ZH = {
@@ -31,6 +32,7 @@ STATUS_ZH = {
     "not_due": "未到期",
     "manual": "人工核查",
     "compliant": "合规",
+    "not_applicable": "不适用",
 }
 
 
