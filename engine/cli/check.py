@@ -15,12 +15,14 @@ from rich.progress import Progress
 from rich.table import Table
 
 from engine import ledger
+from engine.calendar import provisional_dates, provisional_words
 from engine.cli.common import dump_json, parse_date, parse_period, writable, write_text
 from engine.errors import InputError
 from engine.evaluate import evaluate
 from engine.evaluators import by_name
 from engine.findings import STATUS_ZH
 from engine.pack import load_pack
+from engine.privacy import mask
 from engine.result import build
 from facts.evidence import load_evidence
 
@@ -134,6 +136,8 @@ def to_markdown(result: dict) -> str:
     for f in result["findings"]:
         dl = f["deadline"]["date"] if f["deadline"] else ""
         msg = f["message"]["zh"].replace("|", "\\|")
+        if words := provisional_words(f):
+            msg += f"（{words}）"
         lines.append(f"| {STATUS_ZH[f['status']]} | {f['clause']} | {f['rule']} | {f['subject']} | {msg} | {dl} |")
     return "\n".join(lines) + "\n"
 
@@ -155,9 +159,10 @@ def print_table(result: dict, console: Console, show_all: bool) -> None:
         dl = f["deadline"]["date"] if f["deadline"] else ""
         if f["deadline"] and f["deadline"]["provisional"]:
             dl += " (provisional)"
+        msg = f["message"]["zh"] + (f"（{w}）" if (w := provisional_words(f)) else "")
         t.add_row(
             f"[{STYLE.get(f['status'], 'white')}]{escape(f['status'])}[/]",
-            *(escape(str(x or "")) for x in (f["clause"], f["rule"], f["subject"], f["message"]["zh"], dl)),
+            *(escape(str(x or "")) for x in (f["clause"], f["rule"], f["subject"], msg, dl)),
         )
     console.print(t)
     s = result["summary"]["by_status"]
@@ -179,9 +184,9 @@ def print_table(result: dict, console: Console, show_all: bool) -> None:
     if result.get("ledger"):
         console.print("ledger: " + escape(_ledger_line(result["ledger"])))
     prov = [y for y, v in result["calendar"]["years"].items() if v == "provisional"]
-    if any(f["deadline"] and f["deadline"]["provisional"] for f in result["findings"]):
+    if any(provisional_dates(f) for f in result["findings"]):
         console.print(
-            "(provisional) deadline falls in a year without an official State Council arrangement"
+            "(provisional) a date falls in a year without an official State Council arrangement"
             + (f" ({', '.join(prov)})" if prov else "")
             + ": add a calendar override file to make it official"
         )
@@ -207,6 +212,9 @@ def check(
     evaluator: str | None = typer.Option(
         None, "--evaluator", help="durable_rules (default where installed) or reference."
     ),
+    no_mask: bool = typer.Option(
+        False, "--no-mask", help="Keep ID-card and phone numbers unmasked in the output (masked by default)."
+    ),
 ) -> None:
     """Check the evidence against the pack. Exit 0: nothing needs action; 1: findings need action."""
     if fmt not in ("table", "json", "md"):
@@ -216,6 +224,8 @@ def check(
     result = run_check(
         evidence_dir, pack, as_of, parse_period(period, quarter, half), ledger_file, record, evaluator
     )
+    if not no_mask:  # every output a person reads: table, md, and the result JSON
+        result = mask(result)
     if fmt == "json":
         text = dump_json(result) + "\n"
     elif fmt == "md":

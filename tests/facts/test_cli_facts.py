@@ -100,8 +100,11 @@ def test_inspect_json_is_complete_and_byte_identical(
 
 
 def test_inspect_fatal_error_is_one_line_and_exit_2(folder: Callable[..., Path]) -> None:
-    root = folder("gone", ROSTER_MANIFEST.format(path="roster.csv", extra=""), {})
+    # (a listed file that is missing is not fatal any more: it is a gap; an unknown type still is)
+    manifest = ROSTER_MANIFEST.format(path="roster.csv", extra="").replace("type: staff", "type: staf")
+    root = folder("typo", manifest, {"roster.csv": csv_bytes(ROSTER_HEADERS, ROSTER_ROWS, "gb18030")})
     result = runner.invoke(app, ["inspect", str(root), "--json"])
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr == "error: roster.csv: listed in evidence.yaml but not found\n"
+    assert result.stderr.startswith("error: evidence.yaml:4: type: unknown fact type 'staf'")
+    assert result.stderr.count("\n") == 1
