@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from engine.calendar import add_working_days, deadline_after
+from engine.calendar import add_working_days, deadline_after, provisional_words
 from engine.errors import InputError
 from engine.pack import Pack
 from engine.rule import Rule
@@ -115,6 +115,7 @@ def _deadline(pack: Pack, rule: Rule, issue: dt.date, as_of: dt.date, warnings: 
         "period": period,
         "from": "notice" if start == issue else "as_of",
         "provisional": reck.provisional,
+        "provisional_years": list(ex["provisional_years"]),
         "rule": ex["rule"],
         "holidays_met": [f"{h['date']} {h['name']}" for h in ex["holidays_met"]],
     }
@@ -156,11 +157,16 @@ def build_notice(
                 "evidence": [e.get("cite") for e in (f.get("evidence") or [])[:3] if e.get("cite")],
                 "action": (rule.remedy.action if rule.remedy and rule.remedy.action else None) or "按合同约定改正并书面说明",
                 "deadline": deadline,
+                # the finding's own dates (due date, latest notice day, late days) that rest on a guessed year
+                "provisional_note": provisional_words({"details": f.get("details") or {}}),
             }
         )
     provisional = sorted({it["deadline"]["date"] for it in items if it["deadline"] and it["deadline"]["provisional"]})
     if provisional:
         warnings.append(f"整改期限 {'、'.join(provisional)} 所在年度的放假安排尚未正式公布（暂定）：发文前请核对")
+    noted = [it["finding_id"] for it in items if it["provisional_note"]]
+    if noted:
+        warnings.append(f"问题 {'、'.join(noted)} 所示日期所在年度的放假安排尚未正式公布（暂定）：发文前请核对")
     dated = [it["deadline"]["date"] for it in items if it["deadline"]]
     last = max(dated) if dated else None
     recheck = add_working_days(pack.calendar, dt.date.fromisoformat(last), 1).value if last else None

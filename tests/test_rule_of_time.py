@@ -100,3 +100,136 @@ def test_calendar_day_with_pack(capsys: pytest.CaptureFixture[str], pack_with_ov
     # --pack without contract.yaml is bad input
     code, out, err = run(capsys, "calendar", "day", "2027-01-31", "--pack", pack_with_override / "tests")
     assert code == 2
+
+
+# --- 2. provisional flags on every date -----------------------------------------------------
+
+SCENARIO_2027 = """\
+name: 2027 dates
+as_of: 2027-04-30
+period: 2027-01-01..2027-03-31
+rules: [HB-PAY-WITHIN-60, HB-QA-ACCEPT, HB-FM-NOTICE]
+facts:
+  invoice:
+    # issued 2026-09-15: due 2026-12-14 (official 2026); paid 2027-01-13, 30 days late (12-15..01-13)
+    - {id: I1, number: "0001", issued_on: 2026-09-15, amount: "1000000.00", period: 2026Q3, payee_name: 鹤壁城市云计算有限公司}
+    # issued 2026-12-30, never paid: 60 working days run deep into 2027 (with the test override:
+    # 12-31 is 1; 01-04..08 2-6, 11..15 7-11, 18..22 12-16, 25..29 17-21, 01-31 (make-up Sunday) 22,
+    # 02-01..05 23-27, 02-06..13 Spring Festival, 02-15..19 28-32, 02-20 (make-up Saturday) 33,
+    # 02-22..26 34-38, 03-01..05 39-43, 08..12 44-48, 15..19 49-53, 22..26 54-58, 03-29 59, 03-30 60)
+    - {id: I2, number: "0002", issued_on: 2026-12-30, amount: "1000000.00", period: 2026H2, payee_name: 鹤壁城市云计算有限公司}
+  payment:
+    - {id: P1, invoice_id: I1, paid_on: 2027-01-13, amount: "1000000.00"}
+  acceptance:
+    # notified Thu 2027-01-28; 5 working days. With the override: 01-29 1, 01-31 (make-up Sunday) 2,
+    # 02-01 3, 02-02 4, 02-03 5 → 2027-02-03. Without: 01-29 1, 02-01 2, 02-02 3, 02-03 4, 02-04 5 → 2027-02-04.
+    - {id: AC1, date: 2027-01-25, passed: false, notified_on: 2027-01-28, rectified_on: 2027-02-05, subject: 对象存储}
+  force_majeure:
+    # occurred Mon 2027-01-04 (01-01..03 New Year either way); 15 working days: 01-05..08 1-4,
+    # 11..15 5-9, 18..22 10-14, 01-25 15 → 2027-01-25; notified 01-27: a breach either way
+    - {id: FM1, occurred_on: 2027-01-04, notified_on: 2027-01-27, party: party_b, description: 暴雨致机房停电}
+expect:
+  - {rule: HB-PAY-WITHIN-60, subject: I1, status: breach}
+  - {rule: HB-PAY-WITHIN-60, subject: I2, status: breach}
+  - {rule: HB-QA-ACCEPT, subject: AC1, status: breach}
+  - {rule: HB-FM-NOTICE, subject: FM1, status: breach}
+"""
+
+
+def scenario(pack_dir: Path, text: str, tmp_path: Path) -> tuple[list[str], list[dict]]:
+    """Run one scenario (YAML text) on a pack: the problems and the findings (JSON form)."""
+    from engine.scenarios import Scenario, run_scenario
+    from engine.yamlio import load_yaml
+
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text, encoding="utf-8")
+    raw = load_yaml(path)
+    out = run_scenario(load_pack(pack_dir), Scenario.model_validate(raw), raw, str(path))
+    return out.problems, json.loads(out.findings)
+
+
+def by_subject(findings: list[dict], rule: str) -> dict[str, dict]:
+    return {f["subject"]: f for f in findings if f["rule"] == rule}
+
+
+def test_2027_dates_flagged_without_override(tmp_path: Path) -> None:
+    problems, findings = scenario(HEBI, SCENARIO_2027, tmp_path)
+    assert problems == []
+    pay = by_subject(findings, "HB-PAY-WITHIN-60")
+    # I1: due 2026-12-14 is official; only the late days (12-15..2027-01-13) touch 2027
+    assert pay["I1"]["details"]["deadline"] == "2026-12-14"
+    assert pay["I1"]["details"]["provisional_dates"] == {"late_days": [2027]}
+    # I2: the due date itself rests on the guessed 2027
+    assert pay["I2"]["details"]["provisional_dates"]["deadline"] == [2027]
+    acc = by_subject(findings, "HB-QA-ACCEPT")["AC1"]
+    assert acc["details"]["deadline"] == "2027-02-04"
+    assert acc["details"]["provisional_dates"]["deadline"] == [2027]
+    fm = by_subject(findings, "HB-FM-NOTICE")["FM1"]
+    assert fm["details"]["deadline"] == "2027-01-25"
+    assert fm["details"]["provisional_dates"]["deadline"] == [2027]
+
+
+def test_2027_dates_official_with_override(tmp_path: Path, pack_with_override: Path) -> None:
+    problems, findings = scenario(pack_with_override, SCENARIO_2027, tmp_path)
+    assert problems == []
+    pay = by_subject(findings, "HB-PAY-WITHIN-60")
+    assert pay["I2"]["details"]["deadline"] == "2027-03-30"
+    acc = by_subject(findings, "HB-QA-ACCEPT")["AC1"]
+    assert acc["details"]["deadline"] == "2027-02-03"  # the make-up Sunday 01-31 counted
+    fm = by_subject(findings, "HB-FM-NOTICE")["FM1"]
+    assert fm["details"]["deadline"] == "2027-01-25"
+    for f in [*pay.values(), acc, fm]:
+        assert "provisional_dates" not in f["details"], f
+        assert not (f["deadline"] and f["deadline"]["provisional"])
+
+
+def notice_md(pack_dir: Path, text: str, tmp_path: Path, issue: str) -> tuple[str, dict]:
+    """Evaluate a scenario, build the result as `check` does, render the rectification notice (Markdown)."""
+    import datetime as dt
+
+    from engine.evaluate import evaluate
+    from engine.kinds.periods import parse_span
+    from engine.result import build
+    from engine.scenarios import Scenario, _facts
+    from engine.yamlio import load_yaml
+    from reports.notice import build_notice
+    from reports.templating import markdown_env, render
+
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text, encoding="utf-8")
+    raw = load_yaml(path)
+    sc = Scenario.model_validate(raw)
+    pack = load_pack(pack_dir)
+    facts = _facts(sc, raw, str(path), pack.fact_types)
+    ev = evaluate(pack, facts, as_of=sc.as_of, period=parse_span(sc.period), present=set(facts))
+    result = json.loads(json.dumps(build(ev, None, "given"), ensure_ascii=False, default=str))
+    ctx = build_notice(result, pack, "rectification", None, None, dt.date.fromisoformat(issue))
+    return render(markdown_env(pack_dir), "notice.md.j2", ctx), ctx
+
+
+def test_notice_says_dates_are_provisional(tmp_path: Path) -> None:
+    # party_b breaches: AC1 (deadline 2027-02-04, guessed) and FM1 (2027-01-25, guessed)
+    md, ctx = notice_md(HEBI, SCENARIO_2027, tmp_path, "2027-05-06")
+    notes = {it["rule"]: it["provisional_note"] for it in ctx["items"]}
+    assert "2027年国务院节假日安排尚未公布，该日期为暂定" in notes["HB-QA-ACCEPT"]
+    assert notes["HB-QA-ACCEPT"].startswith("履行期限")
+    assert "2027年国务院节假日安排尚未公布，该日期为暂定" in notes["HB-FM-NOTICE"]
+    assert md.count("2027年国务院节假日安排尚未公布，该日期为暂定") >= 2
+    assert any("暂定" in w for w in ctx["warnings"])
+
+
+def test_notice_with_override_has_no_provisional_words(tmp_path: Path, pack_with_override: Path) -> None:
+    md, ctx = notice_md(pack_with_override, SCENARIO_2027, tmp_path, "2027-05-06")
+    assert ctx["items"], "the notice has items"
+    assert all(it["provisional_note"] == "" for it in ctx["items"])
+    assert "暂定" not in md
+
+
+def test_check_table_says_dates_are_provisional() -> None:
+    from engine.calendar import provisional_words
+
+    f = {"details": {"provisional_dates": {"deadline": [2027], "late_days": [2027]}}, "deadline": None}
+    assert provisional_words(f) == "履行期限、逾期天数：2027年国务院节假日安排尚未公布，该日期为暂定"
+    f["deadline"] = {"provisional": True, "explanation": {"provisional_years": [2027, 2028]}}
+    assert provisional_words(f).endswith("：2027、2028年国务院节假日安排尚未公布，该日期为暂定")
+    assert provisional_words({"details": {}, "deadline": None}) == ""

@@ -25,6 +25,7 @@ from engine.kinds.base import (
     due_outcomes,
     field_date,
     iso,
+    mark_provisional,
     selection,
 )
 from engine.kinds.latefee import LateFee, apply_late_fee
@@ -128,6 +129,9 @@ class AchieveBy(Kind):
             amounts={"total": total} if spec.sum_field else {},
             notes=failed_notes,
         )
+        mark_provisional(item, ctx.calendar, "deadline", due)
+        if values["late_days"]:
+            mark_provisional(item, ctx.calendar, "late_days", due, (due_day, achieved or ctx.as_of))
         late = (achieved or ctx.as_of) > due_day
         if spec.late_fee and spec.sum_at_least is not None and late:
             until = achieved or ctx.as_of

@@ -25,6 +25,7 @@ from engine.kinds.base import (
     fact_fields,
     field_date,
     iso,
+    mark_provisional,
     scope_tests,
     single,
 )
@@ -102,23 +103,25 @@ class AdvanceNotice(Kind):
                 strict = between(notice, event)
                 lenient = between(notice, event + ONE_DAY)
                 days, other = (lenient, strict) if spec.reading == "lenient" else (strict, lenient)
-            items.append(
-                Item(
-                    key=f.id,
-                    subject=f.id,
-                    type=spec.facts,
-                    fields={**fact_fields(f), "notice_days": days, "other_reading_days": other},
-                    evidence=[f],
-                    period=(event, event),
-                    values={
-                        "event_date": iso(event),
-                        "notice_date": iso(notice),
-                        "between": days if days is not None else "—",
-                        "required": n,
-                        "latest_notice": iso(latest.value),
-                        "unit": "自然日" if natural else "工作日",
-                    },
-                    deadline=latest,
-                )
+            item = Item(
+                key=f.id,
+                subject=f.id,
+                type=spec.facts,
+                fields={**fact_fields(f), "notice_days": days, "other_reading_days": other},
+                evidence=[f],
+                period=(event, event),
+                values={
+                    "event_date": iso(event),
+                    "notice_date": iso(notice),
+                    "between": days if days is not None else "—",
+                    "required": n,
+                    "latest_notice": iso(latest.value),
+                    "unit": "自然日" if natural else "工作日",
+                },
+                deadline=latest,
             )
+            mark_provisional(item, ctx.calendar, "latest_notice", latest)
+            if notice is not None and not natural:  # the working days counted between notice and event
+                mark_provisional(item, ctx.calendar, "between", (notice, event))
+            items.append(item)
         return items

@@ -56,9 +56,30 @@ class Item:
     notes: list[str] = field(default_factory=list)
     deadline: Any = None  # a Reckoning the kind computed itself (e.g. notice deadline)
     rank: Any = None  # in a run of days, the item with the lowest rank is quoted
+    # value name (a date or day count the finding shows) → the provisional years it was computed over
+    provisional: dict[str, list[int]] = field(default_factory=dict)
 
     def record(self) -> Record:
         return Record(self.type, self.fields)
+
+
+def mark_provisional(item: Item, cal: WorkingCalendar, name: str, *sources: Any) -> None:
+    """Flag the value `name` when any day it was computed over lies in a provisional year.
+
+    Each source is a Reckoning (its own provisional years) or a (first, last) span of days
+    (e.g. the days counted as late); None is skipped.
+    """
+    years: set[int] = set(item.provisional.get(name, []))
+    for s in sources:
+        if s is None:
+            continue
+        if isinstance(s, tuple):
+            a, b = min(s), max(s)
+            years.update(cal.provisional_years(a + dt.timedelta(days=i) for i in range((b - a).days + 1)))
+        else:
+            years.update(s.explanation.provisional_years)
+    if years:
+        item.provisional[name] = sorted(years)
 
 
 def fact_fields(f: Fact) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from engine.kinds.base import (
     due_outcomes,
     field_date,
     iso,
+    mark_provisional,
     matches,
     selection,
 )
@@ -147,23 +148,25 @@ class Periodic(Kind):
             if first is None and failed_on is None and ctx.as_of <= due_day:
                 if spec.pending == "skip":
                     continue
-            items.append(
-                Item(
-                    key=p.label,
-                    subject=p.label,
-                    type=f"{spec.facts}.per_{spec.every}",
-                    fields={
-                        "period": p.label,
-                        "due_on": due_day,
-                        "delivered_on": first,
-                        "late_days": late_days(due_day, first).value if first else None,
-                        **({"failed_on": failed_on} if spec.passed else {}),
-                    },
-                    evidence=mine,
-                    period=(p.start, p.end),
-                    values={"period_label": p.label, "due_date": iso(due_day), "delivered_on": iso(first)},
-                    deadline=due,
-                    notes=failed_notes or ([f"期内有 {len(mine) - len(ok)} 份未达标"] if len(mine) > len(ok) else []),
-                )
+            item = Item(
+                key=p.label,
+                subject=p.label,
+                type=f"{spec.facts}.per_{spec.every}",
+                fields={
+                    "period": p.label,
+                    "due_on": due_day,
+                    "delivered_on": first,
+                    "late_days": late_days(due_day, first).value if first else None,
+                    **({"failed_on": failed_on} if spec.passed else {}),
+                },
+                evidence=mine,
+                period=(p.start, p.end),
+                values={"period_label": p.label, "due_date": iso(due_day), "delivered_on": iso(first)},
+                deadline=due,
+                notes=failed_notes or ([f"期内有 {len(mine) - len(ok)} 份未达标"] if len(mine) > len(ok) else []),
             )
+            mark_provisional(item, ctx.calendar, "due_date", due)
+            if first is not None and first > due_day:
+                mark_provisional(item, ctx.calendar, "late_days", due, (due_day, first))
+            items.append(item)
         return items

@@ -30,6 +30,7 @@ from engine.kinds.base import (
     fact_fields,
     field_date,
     iso,
+    mark_provisional,
     matches,
     scope_tests,
 )
@@ -180,6 +181,9 @@ class RespondWithin(Kind):
                 values=values,
                 deadline=deadline,
             )
+            mark_provisional(item, ctx.calendar, "deadline", deadline)
+            if values["late_days"]:
+                mark_provisional(item, ctx.calendar, "late_days", deadline, (due_day, response or ctx.as_of))
             if spec.late_fee and not pending:
                 amount = Decimal(getattr(f, spec.late_fee.amount_field or "amount"))
                 apply_late_fee(

@@ -28,7 +28,17 @@ from engine import aggregate as agg
 from engine.calendar import Reckoning
 from engine.derive import DeriveError, check_call, lookup, run
 from engine.errors import InputError
-from engine.kinds.base import Context, Item, Kind, Refs, SpecBase, fact_fields, iso, scope_tests
+from engine.kinds.base import (
+    Context,
+    Item,
+    Kind,
+    Refs,
+    SpecBase,
+    fact_fields,
+    iso,
+    mark_provisional,
+    scope_tests,
+)
 from engine.patterns import RUNTIME, Outcome, Param, Pattern, Ref, Test
 from engine.suggest import did_you_mean
 from facts.model import Fact
@@ -372,6 +382,8 @@ class When(Kind):
                 for n, r in reckoned.items()
             ) or "—"
             item.values, item.deadline = shown, deadline
+            for n, r in reckoned.items():
+                mark_provisional(item, ctx.calendar, n, r)
             items.append(item)
         # the joined facts, so the engine can match them (never subjects: they come second in every match)
         for t in dict.fromkeys(j.facts for j in spec.join.values()):
