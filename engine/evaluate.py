@@ -90,6 +90,7 @@ def evaluate(
             gaps.setdefault(t, []).extend(x for x in g if x not in gaps.get(t, []))
         for t, files in evidence.empty_registers().items():
             empties.setdefault(t, files)
+    conclusions = manual_conclusions(pack, facts.get(MANUAL_CONCLUSION, []), evidence)
     present = set(facts) if present is None else set(present)
     present -= set(empties)
     evaluator = evaluator or default_evaluator()
@@ -101,7 +102,7 @@ def evaluate(
     for rule in pack.rules:
         kind = KINDS[rule.kind]
         if rule.kind == "manual":
-            findings.append(_manual(pack, rule, period))
+            findings.append(_manual(pack, rule, period, conclusions.get(rule.id), as_of))
             continue
         if rule.applies_from == "term_end" and as_of < (end := pack.term_end().value):
             findings.append(_not_yet(pack, rule, period, end))
@@ -181,12 +182,111 @@ def _base(pack: Pack, rule: Rule, status: Status, subject: str, period, key: str
     )
 
 
-def _manual(pack: Pack, rule: Rule, period) -> Finding:
+MANUAL_CONCLUSION = "manual_conclusion"  # the fact type of the filled-in 人工核查清单 (facts/types/manual.yaml)
+CONCLUSIONS: dict[str, Status] = {"符合": "compliant", "不符合": "breach", "不适用": "not_applicable"}
+
+
+def manual_conclusions(pack: Pack, facts: Sequence[Fact], evidence: EvidenceSet | None = None) -> dict[str, Fact]:
+    """The auditor's conclusions by rule id; a row for a rule the pack does not have, for a
+    rule that is not manual, or a second row for the same rule is a rejected row of its file
+    (recorded in `evidence`, so rows read = facts + rejected still holds)."""
+    rules = {r.id: r for r in pack.rules}
+    out: dict[str, Fact] = {}
+    dropped: list[tuple[Fact, str]] = []
+    for f in sorted(facts, key=lambda f: (f.provenance.file if f.provenance else "", (f.provenance.row or 0) if f.provenance else 0, f.id)):
+        rid = str(getattr(f, "rule", "") or "").strip()
+        rule = rules.get(rid)
+        if rule is None:
+            dropped.append((f, f"rule {rid!r} is not in pack {pack.id}"))
+        elif rule.kind != "manual":
+            dropped.append((f, f"rule {rid!r} is not a manual item (kind: {rule.kind}); its evidence decides it"))
+        elif rid in out:
+            first = out[rid].provenance.cite() if out[rid].provenance else out[rid].id
+            dropped.append((f, f"a second conclusion for rule {rid!r} (first: {first})"))
+        else:
+            out[rid] = f
+    if evidence is not None and dropped:
+        _reject(evidence, dropped)
+    return out
+
+
+def _reject(evidence: EvidenceSet, dropped: list[tuple[Fact, str]]) -> None:
+    from facts.records import Rejection
+
+    gone = {id(f) for f, _ in dropped}
+    evidence.facts[MANUAL_CONCLUSION] = [f for f in evidence.facts.get(MANUAL_CONCLUSION, []) if id(f) not in gone]
+    for f, reason in dropped:
+        prov = f.provenance
+        for r in evidence.files:
+            if r.fact_type == MANUAL_CONCLUSION and prov is not None and r.file == prov.file:
+                r.rejected.append(Rejection(r.file, prov.row, "rule", reason))
+                r.facts -= 1
+                r.rejected.sort(key=lambda j: (j.row is None, j.row or 0))
+                break
+
+
+def _manual(pack: Pack, rule: Rule, period, conclusion: Fact | None = None, as_of: dt.date | None = None) -> Finding:
     f = _base(pack, rule, "manual", rule.title, period, "manual")
     how = rule.spec.how
     f.message = {"zh": f"人工核查：{how}", "en": f"Manual check: {how}"}
-    f.details = {"how": how}
+    f.details = {"how": how, "clause_text": rule.text}
+    if conclusion is None:
+        return f
+    c = conclusion
+    cite = c.provenance.cite() if c.provenance else c.id
+    given = (getattr(c, "conclusion", None) or "").strip()
+    note = (getattr(c, "note", None) or "").strip()
+    checker = (getattr(c, "checker", None) or "").strip()
+    on: dt.date | None = getattr(c, "checked_on", None)
+    if not (given or note or checker or on):  # the row as exported, not filled in: still to be checked
+        return f
+    f.evidence, f.evidence_total = [EvidenceRef.of(c)], 1
+    record = {"conclusion": given, "note": note or None, "checker": checker or None,
+              "checked_on": on.isoformat() if on else None, "cite": cite}
+    status = CONCLUSIONS.get(given)
+    problem = None
+    if not given:
+        problem = ("结论未填（已填说明、核查人或日期）", "no conclusion given (note, checker or date filled in)")
+    elif status is None:
+        problem = (f"结论“{given}”无效（应为 符合、不符合 或 不适用），未采用",
+                   f"conclusion {given!r} is not one of 符合, 不符合, 不适用; not used")
+    elif not checker or on is None:
+        missing = "、".join(x for x, ok in (("核查人", checker), ("核查日期", on)) if not ok)
+        problem = (f"结论“{given}”缺少{missing}，未采用", f"conclusion {given!r} lacks {missing}; not used")
+    elif as_of is not None and on > as_of:
+        problem = (f"核查日期{on.isoformat()}晚于核查基准日{as_of.isoformat()}，本次核查不采用",
+                   f"checked on {on.isoformat()}, after the as-of date {as_of.isoformat()}; not used")
+    if problem is not None:  # never guessed: the item stays manual, and says why
+        f.message = {"zh": f"人工核查：{how}（{problem[0]}：{cite}）",
+                     "en": f"Manual check: {how} ({problem[1]}: {cite})"}
+        f.details["conclusion_invalid"] = {**record, "reason": problem[0]}
+        f.notes.append(f"人工核查结论未采用：{problem[0]}（{cite}）")
+        return f
+    assert status is not None and on is not None
+    f.status = status
+    f.details["manual_conclusion"] = record
+    who = f"核查人 {checker}，{on.isoformat()}，{cite}"
+    who_en = f"checked by {checker} on {on.isoformat()}, {cite}"
+    if status == "breach":
+        f.message = {"zh": note or f"人工核查结论：不符合（{who}）",
+                     "en": note or f"Manual check found a breach ({who_en})"}
+        f.notes.append(f"人工核查结论：不符合（{who}）")
+        f.deadline = _manual_deadline(pack, rule, as_of or period[1])
+    elif status == "compliant":
+        f.message = {"zh": f"人工核查：符合（{who}）" + (f"；{note}" if note else ""),
+                     "en": f"Manual check: compliant ({who_en})" + (f"; {note}" if note else "")}
+    else:
+        f.message = {"zh": f"人工核查：不适用（{who}）" + (f"；{note}" if note else ""),
+                     "en": f"Manual check: not applicable ({who_en})" + (f"; {note}" if note else "")}
     return f
+
+
+def _manual_deadline(pack: Pack, rule: Rule, as_of: dt.date) -> Deadline | None:
+    r = rule.remedy
+    if r is None or (r.working_days is None and r.natural_days is None and r.months is None):
+        return None
+    reck = deadline_after(pack.calendar, as_of, working_days=r.working_days, natural_days=r.natural_days, months=r.months)
+    return Deadline.of(reck, "整改期限（自整改通知下达之日起算，默认以核查基准日为下达日）")
 
 
 def _not_yet(pack: Pack, rule: Rule, period, start: dt.date) -> Finding:
@@ -387,8 +487,6 @@ def _from_run(pack: Pack, rule: Rule, run: list[Decided], ctx: Context) -> Findi
         f.notes.append(outcome.note)
     if outcome.flag:
         f.details[outcome.flag] = True
-    if worst.provisional:  # dates shown that rest on a year without an official arrangement
-        f.details["provisional_dates"] = {k: list(v) for k, v in sorted(worst.provisional.items())}
     f.deadline = _deadline(rule, status, worst, ctx)
     return f
 

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from facts.model import Fact
 
 BUILTIN_DIR = Path(__file__).parent / "types"
-BUILTIN_FILES = ("people.yaml", "operations.yaml", "service.yaml", "money.yaml", "derived.yaml")
+BUILTIN_FILES = ("people.yaml", "operations.yaml", "service.yaml", "money.yaml", "derived.yaml", "manual.yaml")
 PACK_FILE = "facts.yaml"
 
 FIELD_TYPES = (

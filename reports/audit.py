@@ -4,7 +4,7 @@ One dict that the templates (Markdown → HTML, DOCX), the JSON output and the
 XLSX export all read: contract and period, summary by status and severity,
 every clause, every finding needing attention with its evidence and deadline
 explanation, the compliant and not-yet-due items, the evidence a rule rests on
-that could not be read completely, the manual checklist, the input manifest, calendar years, the
+that could not be read completely, the manual checklist and the conclusions read back from it, the input manifest, calendar years, the
 assumptions (parameters to confirm) and, when the ledger supplied one, the
 comparison with the last audit.
 """
@@ -60,6 +60,11 @@ def _finding(f: dict[str, Any], lang: str) -> dict[str, Any]:
         "amounts": dict(f.get("amounts") or {}),
         "notes": list(f.get("notes") or []),
         "how": (f.get("details") or {}).get("how"),
+        "kind": f.get("kind"),
+        "clause_text": (f.get("details") or {}).get("clause_text"),
+        # a manual item the auditor concluded (符合/不符合/不适用), or whose conclusion was not used
+        "conclusion": (f.get("details") or {}).get("manual_conclusion"),
+        "conclusion_invalid": (f.get("details") or {}).get("conclusion_invalid"),
     }
 
 
@@ -101,7 +106,7 @@ def _follow_up(fu: dict[str, Any] | None, by_id: dict[str, dict[str, Any]], lang
     if isinstance(prev, dict):
         period = prev.get("period") or {}
         prev = f"{prev.get('as_of', '')}（{period.get('start', '')}..{period.get('end', '')}）" if period else prev.get("as_of")
-    return {"previous_audit": prev, "groups": groups}
+    return {"previous_audit": prev, "groups": groups, "manual_carried": list(fu.get("manual_carried") or [])}
 
 
 def _escalation(e: Any) -> str | None:
@@ -138,6 +143,8 @@ def build_audit(result: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
         "incomplete": result.get("incomplete_evidence") or [],
         "empty_registers": result.get("empty_registers") or {},
         "manual": [f for f in rows if f["status"] == "manual"],
+        # manual items the auditor concluded (breach, compliant, not_applicable) from the filled-in checklist
+        "manual_concluded": [f for f in rows if f.get("conclusion")],
         "findings": rows,
         "manifest": result.get("manifest") or [],
         "unlisted": result.get("unlisted_files") or [],

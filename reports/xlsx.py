@@ -9,6 +9,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 # a text starting with one of these would be a formula (or start one when the cell is edited
@@ -31,6 +32,41 @@ FINDING_COLS = [
     ("证据", "evidence", 50), ("期限", "deadline", 12), ("期限暂定", "provisional", 10),
     ("期限依据", "deadline_rule", 40), ("合同后果", "consequence", 40), ("金额", "amounts", 30),
 ]  # fmt: skip
+
+
+CHECKLIST_SHEET = "人工核查清单"
+CONCLUSION_VALUES = ("符合", "不符合", "不适用")
+# read back as `manual_conclusion` facts: the manifest entry in docs/reports.md maps these headers
+CHECKLIST_COLS = [
+    ("规则", "rule", 22), ("条款", "clause", 10), ("标题", "title", 26), ("条款内容", "clause_text", 50),
+    ("核查方法", "how", 50), ("结论", "conclusion", 10), ("说明", "note", 40), ("核查人", "checker", 12),
+    ("核查日期", "checked_on", 12),
+]  # fmt: skip
+
+
+def _checklist(ws, audit: dict[str, Any]) -> None:
+    """One row per manual item; 结论 a drop-down; a conclusion already on record is filled in."""
+    headings = {c.get("clause"): c.get("heading") for c in audit.get("coverage") or []}
+    rows = []
+    for f in audit["findings"]:
+        if f.get("kind") != "manual" and f["status"] != "manual":
+            continue
+        done = f.get("conclusion") or {}
+        rows.append({
+            "rule": f["rule"], "clause": f.get("clause"), "title": f.get("title"),
+            "clause_text": f.get("clause_text") or headings.get(f.get("clause")) or "",
+            "how": f.get("how") or "", "conclusion": done.get("conclusion"), "note": done.get("note"),
+            "checker": done.get("checker"), "checked_on": done.get("checked_on"),
+        })  # fmt: skip
+    _sheet(ws, CHECKLIST_COLS, rows)
+    col = get_column_letter([k for _, k, _ in CHECKLIST_COLS].index("conclusion") + 1)
+    dv = DataValidation(
+        type="list", formula1='"' + ",".join(CONCLUSION_VALUES) + '"', allow_blank=True,
+        showErrorMessage=True, errorTitle="结论", error="请选择：符合、不符合 或 不适用",
+        showInputMessage=True, promptTitle="结论", prompt="符合 / 不符合 / 不适用",
+    )  # fmt: skip
+    ws.add_data_validation(dv)
+    dv.add(f"{col}2:{col}{max(len(rows) + 1, 2)}")
 
 
 def _row(f: dict[str, Any], status_zh: dict[str, str], sev_zh: dict[str, str]) -> dict[str, Any]:
@@ -70,6 +106,7 @@ def to_xlsx(audit: dict[str, Any], labels: dict[str, str]) -> bytes:
     ws = wb.active
     ws.title = "发现 findings"
     _sheet(ws, FINDING_COLS, [_row(f, status_zh, sev_zh) for f in audit["findings"]])
+    _checklist(wb.create_sheet(CHECKLIST_SHEET), audit)
     cov = [
         {**c, "status": status_zh.get(c["status"], c["status"]), "rules": ", ".join(c["rules"]),
          "counts": "；".join(f"{status_zh.get(k, k)} {v}" for k, v in c["counts"].items())}

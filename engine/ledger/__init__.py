@@ -257,6 +257,8 @@ def history(path: Path, finding_id: str | None = None, pack: str | None = None) 
                         "finding_period": f.get("period"),
                         "deadline": (f.get("deadline") or {}).get("date"),
                         "message": (f.get("message") or {}).get("zh"),
+                        # a manual item the auditor concluded: who, what, when (the filled-in 人工核查清单)
+                        "conclusion": (f.get("details") or {}).get("manual_conclusion"),
                     }
                 )
     sent = [

@@ -368,4 +368,37 @@ def follow_up(
         "previous_audit": previous[-1].summary() if previous else None,
         "findings": findings,
         "since_last": since,
+        "manual_carried": manual_carried(previous, current),
     }
+
+
+def manual_carried(previous: list[Audit], current: Audit) -> list[dict[str, Any]]:
+    """Manual items concluded in an earlier audit (符合/不符合/不适用) that are manual again now:
+    not re-checked since. Each with the latest conclusion on record: who, when, what."""
+    latest: dict[str, tuple[Audit, dict[str, Any], dict[str, Any]]] = {}
+    for a in previous:
+        for f in a.findings:
+            c = (f.get("details") or {}).get("manual_conclusion")
+            if isinstance(c, dict):
+                latest[f["rule"]] = (a, f, c)
+    now = {f.get("rule"): f for f in current.findings}
+    out = []
+    for rule, (a, f, c) in sorted(latest.items()):
+        cur = now.get(rule)
+        if cur is None or cur.get("status") != "manual":
+            continue  # re-checked in this audit, or no longer a rule of the pack
+        out.append(
+            {
+                "rule": rule,
+                "clause": f.get("clause"),
+                "title": f.get("title"),
+                "finding_id": f["id"],
+                "status": f.get("status"),
+                "conclusion": c.get("conclusion"),
+                "note": c.get("note"),
+                "checker": c.get("checker"),
+                "checked_on": c.get("checked_on"),
+                "audit_as_of": a.as_of.isoformat(),
+            }
+        )
+    return out
