@@ -487,6 +487,8 @@ def _from_run(pack: Pack, rule: Rule, run: list[Decided], ctx: Context) -> Findi
         f.notes.append(outcome.note)
     if outcome.flag:
         f.details[outcome.flag] = True
+    if worst.provisional:  # dates shown that rest on a year without an official arrangement
+        f.details["provisional_dates"] = {k: list(v) for k, v in sorted(worst.provisional.items())}
     f.deadline = _deadline(rule, status, worst, ctx)
     return f
 
