@@ -99,6 +99,8 @@ def evaluate(
     pending: list[tuple[Rule, list[Item]]] = []
     rests_on: dict[str, list[str]] = {}
     started = ctx.window()[0] <= ctx.window()[1]
+    # listed but never read at all (a missing file or sheet): as good as not supplied
+    unread = {t for t, g in gaps.items() if not facts.get(t) and all(x.row is None and x.field is None for x in g)}
     for rule in pack.rules:
         kind = KINDS[rule.kind]
         if rule.kind == "manual":
@@ -108,9 +110,9 @@ def evaluate(
             findings.append(_not_yet(pack, rule, period, end))
             continue
         needs = kind.requires(rule.spec)
-        absent = needs - present
+        absent = needs - (present - unread)
         if absent:
-            findings.append(_no_evidence(pack, rule, period, absent, empties))
+            findings.append(_no_evidence(pack, rule, period, absent, empties, gaps))
             continue
         if not started:  # the as-of date is before the period (or the service) starts
             findings.append(_not_due(pack, rule, ctx))
@@ -299,14 +301,18 @@ def _not_yet(pack: Pack, rule: Rule, period, start: dt.date) -> Finding:
     return f
 
 
-def _no_evidence(pack: Pack, rule: Rule, period, absent: set[str], empty: Mapping[str, Sequence[str]]) -> Finding:
+def _no_evidence(
+    pack: Pack, rule: Rule, period, absent: set[str], empty: Mapping[str, Sequence[str]],
+    gaps: Mapping[str, Sequence[Gap]] | None = None,
+) -> Finding:
     f = _base(pack, rule, "no_evidence", rule.title, period, "no_evidence")
     missing = absent - set(empty)
     blank = sorted(absent & set(empty))
     zh, en = [], []
     if missing:
-        zh.append(f"未提供{_types_zh(missing, pack.fact_types)}")
-        en.append(f"no {', '.join(sorted(missing))} supplied")
+        why = [f"{x.cite()}: {x.reason}" for t in sorted(missing) for x in (gaps or {}).get(t, [])]
+        zh.append(f"未提供{_types_zh(missing, pack.fact_types)}" + (f"（{'；'.join(why)}）" if why else ""))
+        en.append(f"no {', '.join(sorted(missing))} supplied" + (f" ({'; '.join(why)})" if why else ""))
     if blank:
         files = "、".join(x for t in blank for x in empty[t])
         zh.append(f"{_types_zh(blank, pack.fact_types)}的登记表为空（{files}，0行；证据清单未注明 empty_means: none）")
