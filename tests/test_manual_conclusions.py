@@ -271,3 +271,16 @@ def test_the_jiangzhou_pack_round_trips_too(tmp_path: Path) -> None:
     assert after[rules[0]]["status"] == "breach" and after[rules[0]]["message"]["zh"] == "未按约定提交保密承诺书"
     assert after[rules[-1]]["status"] == "not_applicable"
     assert all(after[r]["status"] == "manual" for r in rules[1:-1])
+
+
+def test_a_checklist_exported_after_the_round_trip_shows_the_conclusions_on_record(hebi: dict) -> None:
+    """Re-exporting the concluded result keeps every manual item, its conclusion filled in, so the sheet
+    can go round again unchanged; an item still manual stays blank."""
+    tmp = hebi["tmp"] / "again"
+    tmp.mkdir()
+    ws = openpyxl.load_workbook(export(tmp, hebi["after"]))[SHEET]
+    rows = {ws.cell(r, 1).value: [c.value for c in ws[r]] for r in range(2, ws.max_row + 1)}
+    assert list(rows) == manual_rules(hebi["before"])
+    assert rows["HB-GEN-SCOPE"][5:] == ["不符合", BREACH_TEXT, "王审计", "2026-12-20"]
+    assert rows["HB-GEN-PLACE"][5:] == ["不适用", "本期无驻场地点变更", "李审计", "2026-12-21"]
+    assert rows["HB-PAY-PRINCIPLE"][5:] == [None, None, None, None]  # 也许 was not used: still to be checked
