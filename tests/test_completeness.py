@@ -290,7 +290,6 @@ def test_a_period_not_started_has_nothing_compliant(pack) -> None:
 def test_a_missing_file_or_sheet_is_no_evidence_not_a_stop(tmp_path: Path) -> None:
     """Listed but absent (a file, or a sheet of a workbook): the audit goes on; those rules are no_evidence."""
     import yaml as _yaml
-
     from examplekit import cli
 
     folder = copy_example(tmp_path)

@@ -28,7 +28,7 @@ from facts.evidence import load_evidence
 
 STYLE = {
     "breach": "bold red", "at_risk": "yellow", "no_evidence": "magenta", "manual": "cyan", "compliant": "green",
-    "not_due": "blue",
+    "not_due": "blue", "not_applicable": "dim",
 }
 
 
@@ -154,7 +154,7 @@ def print_table(result: dict, console: Console, show_all: bool) -> None:
     for col in ("status", "clause", "rule", "subject", "finding", "deadline"):
         t.add_column(col, overflow="fold")
     for f in result["findings"]:
-        if not show_all and f["status"] in ("compliant", "manual", "not_due"):
+        if not show_all and f["status"] in ("compliant", "manual", "not_due", "not_applicable"):
             continue
         dl = f["deadline"]["date"] if f["deadline"] else ""
         if f["deadline"] and f["deadline"]["provisional"]:
