@@ -233,3 +233,91 @@ def test_check_table_says_dates_are_provisional() -> None:
     f["deadline"] = {"provisional": True, "explanation": {"provisional_years": [2027, 2028]}}
     assert provisional_words(f).endswith("：2027、2028年国务院节假日安排尚未公布，该日期为暂定")
     assert provisional_words({"details": {}, "deadline": None}) == ""
+
+
+# --- 3. what falls due in the period is judged in it -----------------------------------------
+
+# With the test override (2027-01-01..03 New Year, 02-06..13 Spring Festival, make-up 01-31 and 02-20):
+# - the December 2026 usage report is due 10 working days after 12-31: 01-04..08 1-5, 01-11..14 6-9,
+#   01-15 10 → 2027-01-15;
+# - the January report: 02-01..05 1-5, (02-06..14 rest), 02-15..19 6-10 → 2027-02-19;
+# - the February report: 03-01..05 1-5, 03-08..12 6-10 → 2027-03-12;
+# - the March report: 04-01..02 1-2, 04-05..09 3-7, 04-12..14 8-10 → 2027-04-14 (after Q1: next audit).
+Q1_2027 = """\
+name: Q1 2027
+as_of: {as_of}
+period: {period}
+rules: [HB-PAY-USAGE-REPORT, HB-QA-REVIEW, HB-RES-DELIVERY]
+facts:
+  report:
+    - {{id: U12, kind: usage_confirmation, period: 2026-12, delivered_on: {dec}}}
+    - {{id: U01, kind: usage_confirmation, period: 2027-01, delivered_on: 2027-02-10}}
+    - {{id: U02, kind: usage_confirmation, period: 2027-02, delivered_on: 2027-03-05}}
+  performance_review:
+    # 2026H2 review due 20 working days after 12-31: 01-04..08 1-5, 01-11..15 6-10,
+    # 01-18..22 11-15, 01-25..29 16-20 → 2027-01-29
+    - {{id: PR1, period: 2026H2, date: {review}, panel_size: 3, score: "91", grade: 优秀}}
+  resource_request:
+    # requested Thu 2027-04-01; 3 working days: 04-02 1, 04-05 2, 04-06 3 → due 2027-04-06;
+    # delivered 04-09: late, but after the Q1 period's end: the Q2 audit judges it
+    - {{id: RR1, requested_on: 2027-04-01, description: 新增云主机20台, delivered_on: 2027-04-09}}
+expect: []
+"""
+Q1 = "2027-01-01..2027-03-31"
+Q4 = "2026-10-01..2026-12-31"
+Q2 = "2027-04-01..2027-06-30"
+
+
+def q1(as_of: str = "2027-04-10", period: str = Q1, dec: str = "2027-01-16", review: str = "2027-01-29") -> str:
+    return Q1_2027.format(as_of=as_of, period=period, dec=dec, review=review)
+
+
+def breaches(findings: list[dict], rule: str) -> dict[str, dict]:
+    return {f["subject"]: f for f in findings if f["rule"] == rule and f["status"] == "breach"}
+
+
+def test_december_report_due_in_january_is_judged_in_q1(tmp_path: Path, pack_with_override: Path) -> None:
+    problems, findings = scenario(pack_with_override, q1(), tmp_path)
+    assert problems == []
+    late = breaches(findings, "HB-PAY-USAGE-REPORT")
+    assert set(late) == {"2026-12"}  # January (02-10 ≤ 02-19) and February (03-05 ≤ 03-12) on time
+    assert late["2026-12"]["details"]["due_date"] == "2027-01-15"
+    assert late["2026-12"]["details"]["delivered_on"] == "2027-01-16"
+    assert "provisional_dates" not in late["2026-12"]["details"]  # 2027 is official with the override
+    # delivered on the due day itself: no breach
+    problems, findings = scenario(pack_with_override, q1(dec="2027-01-15"), tmp_path)
+    assert breaches(findings, "HB-PAY-USAGE-REPORT") == {}
+    # the March report (due 04-14) is not judged in Q1 even when missing
+    assert not any(f["rule"] == "HB-PAY-USAGE-REPORT" and f["subject"] == "2027-03" for f in findings)
+
+
+def test_december_report_pending_in_q4_audit_before_its_due_date(tmp_path: Path, pack_with_override: Path) -> None:
+    # a Q4 audit as of 2027-01-10 cannot judge the December report (due 01-15): the Q1 audit does
+    problems, findings = scenario(pack_with_override, q1(as_of="2027-01-10", period=Q4), tmp_path)
+    assert not any(f["rule"] == "HB-PAY-USAGE-REPORT" and f["subject"] == "2026-12" for f in findings)
+
+
+@pytest.mark.parametrize("period", [Q1, Q4])
+def test_review_matched_by_the_half_it_reviews(tmp_path: Path, pack_with_override: Path, period: str) -> None:
+    # held on the due day 2027-01-29: compliant in whichever audit sees it (Q1, or Q4 as of 02-05)
+    problems, findings = scenario(pack_with_override, q1(as_of="2027-02-05", period=period), tmp_path)
+    assert breaches(findings, "HB-QA-REVIEW") == {}
+    assert any(f["rule"] == "HB-QA-REVIEW" and f["status"] == "compliant" for f in findings)
+    # held on 2027-02-01, one working day late (01-31 is a make-up Sunday, but the due day is 01-29)
+    problems, findings = scenario(pack_with_override, q1(as_of="2027-02-05", period=period, review="2027-02-01"), tmp_path)
+    late = breaches(findings, "HB-QA-REVIEW")
+    assert set(late) == {"2026-07-01..2026-12-31"}
+    assert late["2026-07-01..2026-12-31"]["details"]["due_date"] == "2027-01-29"
+    assert late["2026-07-01..2026-12-31"]["details"]["delivered_on"] == "2027-02-01"
+
+
+def test_request_after_the_period_end_waits_for_the_next_audit(tmp_path: Path, pack_with_override: Path) -> None:
+    problems, findings = scenario(pack_with_override, q1(), tmp_path)
+    assert not any(f["rule"] == "HB-RES-DELIVERY" and f["subject"] == "RR1" for f in findings)
+    md, ctx = notice_md(pack_with_override, q1(), tmp_path, "2027-04-12")
+    assert "RR1" not in md and all(it["rule"] != "HB-RES-DELIVERY" for it in ctx["items"])
+    assert any(it["rule"] == "HB-PAY-USAGE-REPORT" for it in ctx["items"])  # the notice is not empty
+    # the Q2 audit judges it: due 2027-04-06, delivered 04-09
+    problems, findings = scenario(pack_with_override, q1(period=Q2), tmp_path)
+    late = breaches(findings, "HB-RES-DELIVERY")
+    assert late["RR1"]["details"]["deadline"] == "2027-04-06"

@@ -28,7 +28,27 @@ from engine.kinds.base import (
     matches,
     selection,
 )
-from engine.kinds.periods import Every, Period, periods
+from engine.kinds.periods import Every, Period, months_of, periods
+
+
+def same_period(label: Any, p: Period) -> bool:
+    """A period label (2026-12, 2026Q4, 2026H2, 2026, A..B) names exactly the period p.
+
+    A contract half 2026-07-01..2026-12-31 is the same as 2026H2; labels are compared
+    by the months they cover when both sides cover whole months.
+    """
+    if label is None or str(label).strip() == "":
+        return False
+    text = str(label).strip()
+    if text == p.label:
+        return True
+    whole = p.start.day == 1 and (p.end + dt.timedelta(days=1)).day == 1
+    if not whole:
+        return False
+    try:
+        return months_of(text) == months_of(f"{p.start.isoformat()}..{p.end.isoformat()}")
+    except ValueError:
+        return False
 
 
 class Due(BaseModel):
@@ -124,15 +144,19 @@ class Periodic(Kind):
 
     def _belongs(self, spec: PeriodicSpec, f: Any, p: Period) -> bool:
         if spec.period_field:
-            return str(getattr(f, spec.period_field, "")) == p.label
+            return same_period(getattr(f, spec.period_field, None), p)
         d = field_date(f, spec.date_field)
         return d is not None and p.start <= d <= p.end
 
     def expand(self, rule, spec: PeriodicSpec, ctx: Context) -> list[Item]:
+        # The rule of time (docs/rules.md): an instance covers its period p and falls due on `due`. It is
+        # judged in the audit whose period contains `due` (the December report due 01-15 in Q1), and in
+        # an audit whose period it covers once it is decided there (delivered, failed, or overdue by the
+        # as-of date); while still pending it is left to a later audit.
         facts = ctx.select(spec.facts, spec.where, spec.where_not)
-        start = max(ctx.period[0], ctx.service_start)
+        audit_start = max(ctx.period[0], ctx.service_start)
         items = []
-        for p in periods(spec.every, start, ctx.period[1], ctx.service_start):
+        for p in periods(spec.every, ctx.service_start, ctx.period[1], ctx.service_start):
             if p.start > ctx.as_of:
                 continue
             due = deadline_after(
@@ -145,6 +169,10 @@ class Periodic(Kind):
             dated = sorted((d, f.id, f) for f in ok if (d := ctx.known(field_date(f, spec.date_field))))
             first = dated[0][0] if dated else None
             failed_on, failed_notes = failures(spec.passed, mine, spec.date_field, ctx) if first is None else (None, [])
+            covered = p.end >= audit_start  # the instance covers part of this audit's period
+            falls_due = audit_start <= due_day <= ctx.period[1]
+            if not (covered or falls_due):
+                continue
             if first is None and failed_on is None and ctx.as_of <= due_day:
                 if spec.pending == "skip":
                     continue

@@ -158,6 +158,10 @@ class RespondWithin(Kind):
                 continue
             due_day: dt.date = deadline.value  # type: ignore[assignment]
             pending = response is None and ctx.as_of <= due_day
+            if trigger > ctx.period[1] and not pending:
+                # triggered after this audit's period and already decided: the next audit judges it
+                # (still pending, it is listed as upcoming)
+                continue
             if pending and spec.pending == "skip":
                 continue
             late = late_days(due_day, response).value if response else None
