@@ -4,9 +4,7 @@ Twice: as the quarter's audit (as of 2026-12-31, the default) and as the
 pre-payment run after the acceptance (`--as-of 2027-01-05`, the last day the
 evidence covers: the 2026Q4 acceptance and invoice are dated January 2027).
 
-Rows of the README's table whose rule the pack does not have yet are left out
-of the comparison (and reported by a skipped test), so the table can name
-rules that are still being written; once the rule exists its rows count.
+Every row of the README's table counts; a row naming a rule the pack lacks fails.
 """
 
 from __future__ import annotations
@@ -47,9 +45,8 @@ def pack_rules() -> set[str]:
 
 
 def planted() -> list[dict[str, str]]:
-    """The README rows whose rule the pack has."""
-    have = pack_rules()
-    return [r for r in readme_breaches() if r["rule"] in have]
+    """The README's planted breaches (every rule they name exists: see the test below)."""
+    return readme_breaches()
 
 
 @pytest.fixture(scope="module")
@@ -128,8 +125,7 @@ def test_january_acceptance_compliant_and_payment_at_risk(january: dict) -> None
 
 def test_the_rules_the_table_waits_for_exist() -> None:
     missing = sorted({r["rule"] for r in readme_breaches()} - pack_rules())
-    if missing:
-        pytest.skip(f"README rows not yet checkable, the pack lacks: {', '.join(missing)}")
+    assert missing == [], f"README rows name rules the pack lacks: {missing}"
 
 
 def test_audit_date_and_evidence_accounting(result: dict) -> None:
@@ -187,8 +183,6 @@ def test_details_of_the_planted_findings(result: dict) -> None:
 
 def test_details_of_the_presence_findings(result: dict) -> None:
     rows = {r["subject"]: r for r in readme_breaches() if r["rule"] == "JZ-ONSITE"}
-    if "JZ-ONSITE" not in pack_rules():
-        pytest.skip("the pack has no JZ-ONSITE yet")
     found = {s: f for (rule, s), f in breaches(result).items() if rule == "JZ-ONSITE"}
     assert found.keys() == rows.keys()
     late, cisp = sorted(found.values(), key=lambda f: f["period"]["start"])
@@ -204,8 +198,6 @@ def test_details_of_the_presence_findings(result: dict) -> None:
 
 
 def test_availability_findings(result: dict) -> None:
-    if "JZ-AVAILABILITY" not in pack_rules():
-        pytest.skip("the pack has no JZ-AVAILABILITY yet")
     (row,) = [r for r in readme_breaches() if r["rule"] == "JZ-AVAILABILITY"]
     found = [
         f for f in result["findings"] if f["rule"] == "JZ-AVAILABILITY" and f["status"] == "breach"
@@ -227,8 +219,6 @@ def test_availability_findings(result: dict) -> None:
 
 def test_without_the_approved_windows_october_is_a_breach(tmp_path: Path) -> None:
     """The October trap holds only because of the window: drop 维护窗口.xlsx and it fires."""
-    if "JZ-AVAILABILITY" not in pack_rules():
-        pytest.skip("the pack has no JZ-AVAILABILITY yet")
     folder = tmp_path / "jz"
     folder.mkdir()
     for p in EXAMPLE.iterdir():
