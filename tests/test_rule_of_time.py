@@ -321,3 +321,13 @@ def test_request_after_the_period_end_waits_for_the_next_audit(tmp_path: Path, p
     problems, findings = scenario(pack_with_override, q1(period=Q2), tmp_path)
     late = breaches(findings, "HB-RES-DELIVERY")
     assert late["RR1"]["details"]["deadline"] == "2027-04-06"
+
+
+def test_q1_due_dates_flagged_without_override(tmp_path: Path) -> None:
+    # the same December report on the pack's own calendar: 2027 is guessed, so its due date
+    # (still 2027-01-15: 01-01 New Year, 01-02/03 a weekend, then 10 working days 01-04..15) is provisional
+    problems, findings = scenario(HEBI, q1(), tmp_path)
+    late = breaches(findings, "HB-PAY-USAGE-REPORT")
+    assert late["2026-12"]["details"]["due_date"] == "2027-01-15"
+    assert late["2026-12"]["details"]["provisional_dates"]["due_date"] == [2027]
+    assert late["2026-12"]["details"]["provisional_dates"]["late_days"] == [2027]
