@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from engine.calendar import provisional_words
 from engine.findings import STATUSES
 
 SEVERITIES = ("critical", "major", "minor")
@@ -65,6 +66,8 @@ def _finding(f: dict[str, Any], lang: str) -> dict[str, Any]:
         # a manual item the auditor concluded (符合/不符合/不适用), or whose conclusion was not used
         "conclusion": (f.get("details") or {}).get("manual_conclusion"),
         "conclusion_invalid": (f.get("details") or {}).get("conclusion_invalid"),
+        # the obligation's own dates (due date, latest notice day, late days) computed over a guessed year
+        "provisional_words": provisional_words(f),
     }
 
 

@@ -77,7 +77,7 @@ def _row(f: dict[str, Any], status_zh: dict[str, str], sev_zh: dict[str, str]) -
         "severity": sev_zh.get(f.get("severity") or "", f.get("severity")),
         "evidence": "\n".join(f"{e['fact_type']} {e['id']}：{e['cite']}" for e in f["evidence"]),
         "deadline": d.get("date") or "",
-        "provisional": "是" if d.get("provisional") else "",
+        "provisional": "是" if d.get("provisional") or f.get("provisional_words") else "",
         "deadline_rule": "；".join([d.get("rule") or "", *d.get("steps", [])]) if d else "",
         "amounts": "；".join(f"{k} {v}" for k, v in f["amounts"].items()),
     }

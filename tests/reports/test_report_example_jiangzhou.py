@@ -232,3 +232,21 @@ def test_a_check_as_of_the_quarter_end_does_not_see_the_january_acceptance_or_in
     assert any("YS-2026Q4" in n and "晚于核查基准日2026-12-31" in n for n in report["notes"])
     assert report["invoice"]["invoices"] == []
     assert {b["code"] for b in report["blockers"]} == {"invoice_missing", "trigger_missing"}
+
+
+def test_the_audit_report_says_which_dates_rest_on_the_guessed_2027_calendar(result_path: Path, tmp_path: Path) -> None:
+    """The Q4 payment falls due 2027-02-03 (acceptance 01-04 + 30 days): 2027 has no official arrangement yet."""
+    md = tmp_path / "audit.md"
+    assert lvyue("report", "audit", result_path, "-o", md) == 0
+    text = md.read_text(encoding="utf-8")
+    assert "2027年国务院节假日安排尚未公布，该日期为暂定" in text
+    xlsx = tmp_path / "audit.xlsx"
+    assert lvyue("report", "audit", result_path, "--format", "xlsx", "-o", xlsx) == 0
+    import openpyxl
+
+    ws = openpyxl.load_workbook(xlsx).worksheets[0]
+    header = [c.value for c in ws[1]]
+    col = header.index("期限暂定")
+    rule_col = header.index(next(h for h in header if h in ("规则", "rule")))
+    flagged = {r[rule_col] for r in ws.iter_rows(min_row=2, values_only=True) if r[col] == "是"}
+    assert "JZ-PAYMENT" in flagged
