@@ -43,6 +43,11 @@ def available() -> list[str]:
     return ["durable_rules", "reference"]
 
 
+def installed() -> list[Matcher]:
+    """Every evaluator this Python has (the tests run each; 3.13+: the reference one only)."""
+    return [durable(), reference()] if "durable_rules" in available() else [reference()]
+
+
 def default_evaluator() -> Matcher:
     return durable() if "durable_rules" in available() else reference()
 

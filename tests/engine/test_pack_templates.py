@@ -16,7 +16,7 @@ from packkit import write_pack
 
 from engine.cli.main import main
 from engine.evaluate import evaluate
-from engine.evaluators import durable, reference
+from engine.evaluators import installed
 from engine.pack import load_pack
 
 T = dt.datetime
@@ -73,8 +73,8 @@ def test_rules_that_use_a_pack_template_are_evaluated_like_any_other(tmp_path: P
         ticket(id="F2", reported_at=T(2026, 10, 9, 9), responded_at=T(2026, 10, 9, 9, 31), repaired_at=T(2026, 10, 9, 13, 1)),
     ]}
     kw = {"as_of": dt.date(2026, 10, 31), "period": (dt.date(2026, 7, 1), dt.date(2026, 10, 31))}
-    a = evaluate(pack, facts, evaluator=durable(), **kw)
-    b = evaluate(pack, facts, evaluator=reference(), **kw)
+    a = evaluate(pack, facts, evaluator=installed()[0], **kw)
+    b = evaluate(pack, facts, evaluator=installed()[-1], **kw)
     got = {(f.rule, f.subject, f.status) for f in a.findings}
     assert got == {("P-REPAIR", "F2", "breach"), ("P-RESPOND", "F2", "breach")}
     assert [f.to_dict() for f in a.findings] == [f.to_dict() for f in b.findings]
