@@ -175,6 +175,9 @@ CHANGES = [
 ]  # fmt: skip
 # id, kind, name, period, delivered
 REPORTS = [
+    # July and August fell due in Q3; they are here so that no report is still open in Q4
+    ("YB-2026-07", "运维服务月报", "2026年7月运维服务月报", "2026-07", D(2026, 8, 6)),
+    ("YB-2026-08", "运维服务月报", "2026年8月运维服务月报", "2026-08", D(2026, 9, 4)),
     ("YB-2026-09", "运维服务月报", "2026年9月运维服务月报", "2026-09", D(2026, 10, 13)),
     ("BD-2026Q3", "补丁级别核查报告", "2026年第三季度补丁级别核查报告", "2026Q3", D(2026, 10, 19)),
     ("YB-2026-10", "运维服务月报", "2026年10月运维服务月报", "2026-10", D(2026, 11, 5)),
@@ -742,7 +745,7 @@ section.
 | 故障工单.xlsx | fault tickets with 报修/响应/修复时间 (date-times), 故障级别 一般/重大 | fault_ticket |
 | 安全事件.xlsx | network security events: 发现时间, 书面报告时间, level, supplier's fault | security_event |
 | 人员更换.csv | replacement of the project manager and of a resident engineer, with role, notice and consent dates (UTF-8 with BOM) | staff_change |
-| 运维报告.xlsx | monthly reports for 2026-09 (delivered in October), 2026-10, 2026-11; the 2026Q3 patch-level report | report |
+| 运维报告.xlsx | monthly reports for 2026-07 and 2026-08 (on time in Q3; one overdue and still undelivered would be judged again in Q4), 2026-09 (delivered in October), 2026-10, 2026-11; the 2026Q3 patch-level report | report |
 | 演练记录.xlsx | drills: only YL-2026-01 of 2026-06-18, before this service year | drill |
 | 整改通知.xlsx | Party A's written rectification notices | notice |
 | 验收与付款.xlsx | sheet 验收: the 2026Q3 acceptance (passed 2026-10-14, 900,000.00) and the 2026Q4 acceptance YS-2026Q4 (passed 2027-01-04, {net} after the quarter's deductions); sheet 付款: the 2026Q3 payment (acceptance id); 2026Q4 is not paid yet | acceptance, payment |

@@ -250,7 +250,12 @@ period: {period}
 rules: [HB-PAY-USAGE-REPORT, HB-QA-REVIEW, HB-RES-DELIVERY]
 facts:
   report:
-    - {{id: U12, kind: usage_confirmation, period: 2026-12, delivered_on: {dec}}}
+    # July..November 2026 were judged in the 2026 audits; they are here so that none is still open
+    - {{id: U07, kind: usage_confirmation, period: 2026-07, delivered_on: 2026-08-05}}
+    - {{id: U08, kind: usage_confirmation, period: 2026-08, delivered_on: 2026-09-04}}
+    - {{id: U09, kind: usage_confirmation, period: 2026-09, delivered_on: 2026-10-09}}
+    - {{id: U10, kind: usage_confirmation, period: 2026-10, delivered_on: {oct}}}
+{nov}    - {{id: U12, kind: usage_confirmation, period: 2026-12, delivered_on: {dec}}}
     - {{id: U01, kind: usage_confirmation, period: 2027-01, delivered_on: 2027-02-10}}
     - {{id: U02, kind: usage_confirmation, period: 2027-02, delivered_on: 2027-03-05}}
   performance_review:
@@ -268,8 +273,14 @@ Q4 = "2026-10-01..2026-12-31"
 Q2 = "2027-04-01..2027-06-30"
 
 
-def q1(as_of: str = "2027-04-10", period: str = Q1, dec: str = "2027-01-16", review: str = "2027-01-29") -> str:
-    return Q1_2027.format(as_of=as_of, period=period, dec=dec, review=review)
+NOV = "    - {id: U11, kind: usage_confirmation, period: 2026-11, delivered_on: 2026-12-07}\n"
+
+
+def q1(
+    as_of: str = "2027-04-10", period: str = Q1, dec: str = "2027-01-16", review: str = "2027-01-29",
+    oct: str = "2026-11-06", nov: str = NOV,
+) -> str:
+    return Q1_2027.format(as_of=as_of, period=period, dec=dec, review=review, oct=oct, nov=nov)
 
 
 def breaches(findings: list[dict], rule: str) -> dict[str, dict]:
@@ -331,3 +342,23 @@ def test_q1_due_dates_flagged_without_override(tmp_path: Path) -> None:
     assert late["2026-12"]["details"]["due_date"] == "2027-01-15"
     assert late["2026-12"]["details"]["provisional_dates"]["due_date"] == [2027]
     assert late["2026-12"]["details"]["provisional_dates"]["late_days"] == [2027]
+
+
+def test_report_overdue_and_still_open_is_judged_again(tmp_path: Path, pack_with_override: Path) -> None:
+    # the November report (due 2026-12-14: 12-01..04 1-4, 07..11 5-9, 12-14 10) never delivered: the Q4
+    # audit found it; at the Q1 as-of date it is still open, so the Q1 audit judges it again, same subject
+    problems, findings = scenario(pack_with_override, q1(nov=""), tmp_path)
+    assert problems == []
+    late = breaches(findings, "HB-PAY-USAGE-REPORT")
+    assert set(late) == {"2026-11", "2026-12"}
+    assert late["2026-11"]["details"]["due_date"] == "2026-12-14"
+    assert late["2026-11"]["details"]["delivered_on"] == "—"
+
+
+def test_report_delivered_late_in_an_earlier_period_is_not_judged_again(tmp_path: Path, pack_with_override: Path) -> None:
+    # the October report (due 2026-11-13) delivered 11-20: late, decided in Q4; closed before Q1
+    problems, findings = scenario(pack_with_override, q1(oct="2026-11-20"), tmp_path)
+    assert problems == []
+    assert set(breaches(findings, "HB-PAY-USAGE-REPORT")) == {"2026-12"}
+    problems, findings = scenario(pack_with_override, q1(oct="2026-11-20", period=Q4, as_of="2027-01-10"), tmp_path)
+    assert breaches(findings, "HB-PAY-USAGE-REPORT")["2026-10"]["details"]["delivered_on"] == "2026-11-20"

@@ -95,6 +95,9 @@ class AchieveBy(Kind):
         else:
             achieved = dated[0][0] if dated else None
         failed_on, failed_notes = failures(spec.passed, facts, spec.date_field, ctx) if achieved is None else (None, [])
+        audit_start = max(ctx.period[0], ctx.service_start)
+        if achieved is not None and achieved < audit_start and due_day < audit_start:
+            return []  # the rule of time: due and reached before this audit's period, judged by an earlier one
         values = {
             "deadline": iso(due_day),
             "achieved_on": iso(achieved),

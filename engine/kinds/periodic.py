@@ -152,7 +152,8 @@ class Periodic(Kind):
         # The rule of time (docs/rules.md): an instance covers its period p and falls due on `due`. It is
         # judged in the audit whose period contains `due` (the December report due 01-15 in Q1), and in
         # an audit whose period it covers once it is decided there (delivered, failed, or overdue by the
-        # as-of date); while still pending it is left to a later audit.
+        # as-of date); while still pending it is left to a later audit. One that fell due before this
+        # audit's period and is still not delivered at the as-of date is judged again: it is still open.
         facts = ctx.select(spec.facts, spec.where, spec.where_not)
         audit_start = max(ctx.period[0], ctx.service_start)
         items = []
@@ -171,7 +172,8 @@ class Periodic(Kind):
             failed_on, failed_notes = failures(spec.passed, mine, spec.date_field, ctx) if first is None else (None, [])
             covered = p.end >= audit_start  # the instance covers part of this audit's period
             falls_due = audit_start <= due_day <= ctx.period[1]
-            if not (covered or falls_due):
+            still_open = first is None and failed_on is None and due_day < audit_start
+            if not (covered or falls_due or still_open):
                 continue
             if first is None and failed_on is None and ctx.as_of <= due_day:
                 if spec.pending == "skip":

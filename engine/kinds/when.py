@@ -357,6 +357,7 @@ class When(Kind):
         for item, reckoned in self._subjects(rule, spec, ctx):
             values = item.fields
             deadline: Reckoning | None = None
+            feeds: dict[str, list[Any]] = {}  # what each derived value was computed over (provisional flags)
             for name, fn, args in calls:
                 try:
                     r = run(fn, ctx.calendar, values, args)
@@ -366,6 +367,7 @@ class When(Kind):
                 values[name] = r.value if r is not None else None
                 if r is not None:
                     reckoned[name] = r
+                    feeds[name] = _inputs(fn, args, values, reckoned)
                     if fn.name == "deadline":
                         deadline = r
             if spec.date_field is not None and not agg.is_aggregate(spec):
@@ -383,7 +385,7 @@ class When(Kind):
             ) or "—"
             item.values, item.deadline = shown, deadline
             for n, r in reckoned.items():
-                mark_provisional(item, ctx.calendar, n, r)
+                mark_provisional(item, ctx.calendar, n, r, *feeds.get(n, ()))
             items.append(item)
         # the joined facts, so the engine can match them (never subjects: they come second in every match)
         for t in dict.fromkeys(j.facts for j in spec.join.values()):
@@ -469,3 +471,18 @@ def _fill(node: Any, args: Mapping[str, Any]) -> Any:
             return args[whole.group(1)]
         return _PLACEHOLDER.sub(lambda m: str(args[m.group(1)]), node)
     return node
+
+
+def _inputs(fn: Any, args: dict[str, Any], values: dict[str, Any], reckoned: dict[str, Reckoning]) -> list[Any]:
+    """The reckonings a derived value was computed from, and for late days the days counted.
+
+    Days late after a due date that rests on a guessed calendar are themselves provisional;
+    a span of minutes is not (minutes never move over holidays).
+    """
+    fields = [args[a.name] for a in fn.args if a.kind == "field" and a.name in args]
+    out: list[Any] = [reckoned[f] for f in fields if f in reckoned]
+    if fn.name == "late_days":
+        days = [d.date() if isinstance(d, dt.datetime) else d for d in (values.get(f) for f in fields)]
+        if len(days) == 2 and all(isinstance(d, dt.date) for d in days):
+            out.append((days[0], days[1]))
+    return out

@@ -120,6 +120,23 @@ def test_a_working_day_deadline_across_national_day_late_on_time_and_pending(tmp
     assert "第3个工作日：2026-10-10" in by["R2"].details["derivation"]  # the steps travel with the value
 
 
+def test_late_days_after_a_provisional_due_date_are_provisional_too(tmp_path: Path) -> None:
+    # 2027 has no State Council arrangement in the bundled calendar: a deadline counted over 2027 days is
+    # provisional, and so are the days late counted from it; 2026's are official.
+    pack = make_pack(tmp_path, DELIVERY)
+    facts = {"resource_request": [
+        # Tue 09-01 + 3 working days → Fri 09-04; delivered Mon 09-07: 3 days late, all official
+        req("R0", D(2026, 9, 1), D(2026, 9, 7)),
+        # Mon 2027-03-01 + 3 working days → Thu 03-04 (provisional); delivered 03-10: 6 days late
+        req("R1", D(2027, 3, 1), D(2027, 3, 10)),
+    ]}
+    ev = both(pack, facts, D(2027, 3, 31))
+    by = {f.subject: f for f in ev.findings}
+    assert by["R0"].details["late"] == 3 and "provisional_dates" not in by["R0"].details
+    assert by["R1"].details["late"] == 6
+    assert by["R1"].details["provisional_dates"] == {"due_on": [2027], "late": [2027]}
+
+
 def test_one_working_day_after_the_eve_of_national_day_is_october_8(tmp_path: Path) -> None:
     # 2026-09-30 (Wed) + 1 working day: 10-01..10-07 are holidays, so 10-08 (Thu).
     pack = make_pack(tmp_path, DELIVERY.replace("$resource_delivery_working_days", "1"))
