@@ -249,9 +249,30 @@ def _rule_files(root: Path, contract: Contract) -> list[Path]:
     return sorted(p for p in root.glob("*.yaml") if p.name not in not_rules and p.resolve() not in cal)
 
 
+BUNDLED = Path(__file__).resolve().parent.parent / "rules"  # the repository's rules/, or the wheel's lvyue/rules
+
+
+def bundled_packs() -> list[str]:
+    """The packs shipped with lvyue, by folder name."""
+    return sorted(c.parent.name for c in BUNDLED.glob("*/contract.yaml"))
+
+
+def find_pack(given: Path | str) -> Path:
+    """A pack folder as given, or a bundled pack named by its folder (`--pack hebi-shuguang-2026`).
+
+    The same name works in a checkout, an editable install and a wheel, so a user need not
+    know where pip put the packs. A path that exists always wins.
+    """
+    root = Path(given)
+    if root.exists() or len(root.parts) != 1:
+        return root
+    bundled = BUNDLED / root.name
+    return bundled if (bundled / "contract.yaml").is_file() else root
+
+
 def load_pack(root: Path, collect: list[InputError] | None = None) -> Pack:
-    """Load a pack; with `collect`, gather all errors instead of raising the first."""
-    root = Path(root)
+    """Load a pack (a folder, or the name of a bundled pack); with `collect`, gather all errors."""
+    root = find_pack(root)
     errors: list[InputError] = []
 
     def fail(e: InputError) -> None:
@@ -260,7 +281,8 @@ def load_pack(root: Path, collect: list[InputError] | None = None) -> Pack:
         errors.append(e)
 
     if not (root / "contract.yaml").is_file():
-        raise InputError("not a rule pack (no contract.yaml)", file=str(root))
+        known = ", ".join(bundled_packs()) or "none"
+        raise InputError(f"not a rule pack (no contract.yaml); bundled packs: {known}", file=str(root))
     cfile = str(root / "contract.yaml")
     cdata = load_yaml(root / "contract.yaml")
     try:
