@@ -47,11 +47,14 @@ def _wc():
 
 
 def _cal(files: list[Path] | None, pack: Path | None = None) -> WorkingCalendar:
-    from engine.pack import calendar_files
+    found: list[Path] = []
+    if pack is not None:  # the pack's override files: engine.pack only when a pack is named
+        if not (Path(pack) / "contract.yaml").is_file():
+            raise InputError("not a rule pack (no contract.yaml)", file=str(pack))
+        from engine.pack import calendar_files
 
-    if pack is not None and not (Path(pack) / "contract.yaml").is_file():
-        raise InputError("not a rule pack (no contract.yaml)", file=str(pack))
-    return _wc().build_calendar([*(calendar_files(pack) if pack is not None else []), *(files or [])])
+        found = calendar_files(pack)
+    return _wc().build_calendar([*found, *(files or [])])
 
 
 def _show(r: Reckoning, as_json: bool, extra: dict | None = None) -> None:
