@@ -47,9 +47,10 @@ def test_json_output_and_provisional_flag(capsys: pytest.CaptureFixture[str]) ->
     assert json.loads(out)["provisional"] is True
 
 
-def test_text_output_warns_of_provisional_years(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(capsys, "calendar", "add", "2026-12-30", "10")
-    assert "provisional" in out and "2027" in out
+def test_text_output_warns_of_provisional_years_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, err = run(capsys, "calendar", "add", "2026-12-30", "10")
+    assert "provisional" in err and "2027" in err and "推定" in err
+    assert "provisional" not in out and out.split()[0] == "2027-01-14"
 
 
 @pytest.mark.parametrize(

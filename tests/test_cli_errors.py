@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import engine.cli.calendar as cal_cli
+import engine.calendar as cal_cli  # the CLI calls the calendar through this module (imported lazily)
 from engine.cli.main import main
 
 

@@ -105,9 +105,10 @@ def test_coverage_lists_every_clause() -> None:
     assert code == 0
     contract = yaml.safe_load((PACK / "contract.yaml").read_text(encoding="utf-8"))
     clauses = [str(c) for c in contract["clauses"]]
-    states = {
-        line.split()[0]: line.split()[1] for line in out.splitlines() if len(line.split()) > 1
-    }
+    rows = [  # the table's rows: clause │ 状态 state │ heading │ rules (continuation lines have no clause)
+        [c.strip() for c in line.strip().strip("│").split("│")] for line in out.splitlines() if line.startswith("│")
+    ]
+    states = {r[0]: r[1].split()[-1] for r in rows if r[0]}
     for clause in clauses:
         assert states.get(clause) in ("ruled", "manual"), clause
     for clause in (

@@ -1,45 +1,60 @@
-"""`lvyue calendar ...`: the working-day calendar and legal periods by hand."""
+"""`lvyue calendar ...`: the working-day calendar and legal periods by hand.
+
+Loads the calendar only (holidays, the override files): no evidence, engine or report modules.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from engine.calendar import (
-    Reckoning,
-    WorkingCalendar,
-    add_working_days,
-    build_calendar,
-    civil_period,
-    late_days,
-    notice_by,
-    working_days_between,
-)
-from engine.cli.common import echo_json, parse_date, parse_int
+from engine.cli.common import echo_json
+from engine.cli.options import date_parser, int_parser, warn
 from engine.errors import InputError
 
-app = typer.Typer(help="China's official working-day calendar and Civil Code periods.")
+if TYPE_CHECKING:
+    from engine.calendar import Reckoning, WorkingCalendar
+
+app = typer.Typer(
+    help="中国官方工作日日历与民法典期间计算 / China's official working-day calendar and Civil Code periods.",
+    no_args_is_help=True,
+)
 NEG = {"ignore_unknown_options": True}  # lets `add 2026-10-09 -7` pass a negative N
 
 CalOpt = typer.Option(
-    None, "--calendar", help="Override file (YAML) with holidays and make-up days."
-)
-JsonOpt = typer.Option(False, "--json", help="Print one JSON object.")
+    None, "--calendar", metavar="FILE",
+    help="补充日历文件（YAML），可多次给出 / override file (YAML) with holidays and make-up days; repeatable.",
+)  # fmt: skip
+JsonOpt = typer.Option(False, "--json", help="输出一个 JSON 对象 / print one JSON object.")
 PackOpt = typer.Option(
-    None, "--pack", metavar="PACK", help="Use the rule pack's calendar override files (before any --calendar)."
-)
+    None, "--pack", metavar="PACK",
+    help="使用规则包的日历补充文件（先于 --calendar） / use the rule pack's calendar override files (before any --calendar).",
+)  # fmt: skip
+DATE_HELP = "日期，如 2026-09-30、2026/9/30、2026年9月30日 / a date, e.g. 2026-09-30, 2026/9/30, 2026年9月30日"
 
 
 MAX_DAYS = 36500  # a hundred years of days: any count beyond it is a typo (and would leave the calendar)
 
 
-def _cal(files: list[Path] | None, pack: Path | None = None) -> WorkingCalendar:
-    from engine.pack import calendar_files
+def _wc():
+    """engine.calendar, imported when a command runs (tests patch its functions there)."""
+    import engine.calendar as wc
 
-    if pack is not None and not (Path(pack) / "contract.yaml").is_file():
-        raise InputError("not a rule pack (no contract.yaml)", file=str(pack))
-    return build_calendar([*(calendar_files(pack) if pack is not None else []), *(files or [])])
+    return wc
+
+
+def _cal(files: list[Path] | None, pack: Path | None = None) -> WorkingCalendar:
+    found: list[Path] = []
+    if pack is not None:  # the pack's override files: engine.pack only when a pack is named
+        if not (Path(pack) / "contract.yaml").is_file():
+            raise InputError("not a rule pack (no contract.yaml)", file=str(pack))
+        from engine.pack import calendar_files
+
+        found = calendar_files(pack)
+    return _wc().build_calendar([*found, *(files or [])])
 
 
 def _show(r: Reckoning, as_json: bool, extra: dict | None = None) -> None:
@@ -56,22 +71,23 @@ def _show(r: Reckoning, as_json: bool, extra: dict | None = None) -> None:
         typer.echo("  调休上班: " + ", ".join(d.isoformat() for d in e.makeup_days_met))
     for s in e.steps:
         typer.echo(f"  - {s}")
-    if e.provisional_years:
+    if e.provisional_years:  # a caveat, not the result: stderr
         years = ", ".join(str(y) for y in e.provisional_years)
-        typer.echo(
-            f"  ! provisional: {years} 年无国务院放假安排数据，结果为推定，可用 --calendar 补充"
+        warn(
+            f"注意：{years} 年无国务院放假安排数据，结果为推定，可用 --calendar 补充 / "
+            f"provisional: no State Council holiday arrangement for {years} yet; add one with --calendar"
         )
 
 
 @app.command()
 def day(
-    date_: str = typer.Argument(..., metavar="DATE"),
+    date_: dt.date = typer.Argument(..., metavar="DATE", parser=date_parser("DATE"), help=DATE_HELP),
     calendar: list[Path] | None = CalOpt,
     pack: Path | None = PackOpt,
     as_json: bool = JsonOpt,
 ) -> None:
-    """Working day or not, and why."""
-    info = _cal(calendar, pack).info(parse_date(date_, "DATE"))
+    """某日是否工作日及原因 / working day or not, and why."""
+    info = _cal(calendar, pack).info(date_)
     if as_json:
         echo_json(
             {
@@ -90,82 +106,81 @@ def day(
 
 @app.command(context_settings=NEG)
 def add(
-    date_: str = typer.Argument(..., metavar="DATE"),
-    n: str = typer.Argument(..., metavar="N"),
-    calendar: list[Path] | None = CalOpt,
-    pack: Path | None = PackOpt,
-    as_json: bool = JsonOpt,
-) -> None:
-    """The N-th working day after DATE (N < 0: before)."""
-    _show(add_working_days(_cal(calendar, pack), parse_date(date_, "DATE"), parse_int(n, "N", MAX_DAYS)), as_json)
-
-
-@app.command()
-def count(
-    start: str = typer.Argument(..., metavar="START"),
-    end: str = typer.Argument(..., metavar="END"),
-    calendar: list[Path] | None = CalOpt,
-    pack: Path | None = PackOpt,
-    as_json: bool = JsonOpt,
-) -> None:
-    """Working days strictly between START and END."""
-    r = working_days_between(_cal(calendar, pack), parse_date(start, "START"), parse_date(end, "END"))
-    _show(r, as_json)
-
-
-@app.command("notice-by")
-def notice_by_cmd(
-    event: str = typer.Argument(..., metavar="EVENT"),
-    n: str = typer.Argument(..., metavar="N"),
-    natural: bool = typer.Option(False, "--natural", help="Count natural days, not working days."),
-    lenient: bool = typer.Option(
-        False, "--lenient", help="Count the event day in (one day more lenient)."
+    date_: dt.date = typer.Argument(..., metavar="DATE", parser=date_parser("DATE"), help=DATE_HELP),
+    n: int = typer.Argument(
+        ..., metavar="N", parser=int_parser("N", MAX_DAYS), help="工作日数（负数：向前） / working days (negative: before)"
     ),
     calendar: list[Path] | None = CalOpt,
     pack: Path | None = PackOpt,
     as_json: bool = JsonOpt,
 ) -> None:
-    """Latest notice day with at least N working (or natural) days strictly before EVENT."""
-    days = parse_int(n, "N", MAX_DAYS)
-    if days < 0:
-        raise InputError(f"expected N >= 0, got {days}", field="N")
+    """DATE 之后第 N 个工作日（N<0：之前） / the N-th working day after DATE (N < 0: before)."""
+    _show(_wc().add_working_days(_cal(calendar, pack), date_, n), as_json)
+
+
+@app.command()
+def count(
+    start: dt.date = typer.Argument(..., metavar="START", parser=date_parser("START"), help="起始日（不计入） / start (not counted)"),
+    end: dt.date = typer.Argument(..., metavar="END", parser=date_parser("END"), help="终止日（不计入） / end (not counted)"),
+    calendar: list[Path] | None = CalOpt,
+    pack: Path | None = PackOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """START 与 END 之间（不含两端）的工作日数 / working days strictly between START and END."""
+    _show(_wc().working_days_between(_cal(calendar, pack), start, end), as_json)
+
+
+@app.command("notice-by")
+def notice_by_cmd(
+    event: dt.date = typer.Argument(..., metavar="EVENT", parser=date_parser("EVENT"), help="事件日 / the event's day"),
+    n: int = typer.Argument(
+        ..., metavar="N", parser=int_parser("N", MAX_DAYS, minimum=0), help="提前天数（≥0） / days of notice (>= 0)"
+    ),
+    natural: bool = typer.Option(False, "--natural", help="按自然日计算 / count natural days, not working days."),
+    lenient: bool = typer.Option(
+        False, "--lenient", help="事件当日计入（宽松解释，多一天） / count the event day in (one day more lenient)."
+    ),
+    calendar: list[Path] | None = CalOpt,
+    pack: Path | None = PackOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """最迟通知日：EVENT 之前至少 N 个工作日（或自然日） / latest notice day with at least N working (or natural) days strictly before EVENT."""
     reading = "lenient" if lenient else "strict"
-    r = notice_by(
-        _cal(calendar, pack), parse_date(event, "EVENT"), days, natural=natural, reading=reading
-    )
+    r = _wc().notice_by(_cal(calendar, pack), event, n, natural=natural, reading=reading)
     _show(r, as_json, {"reading": reading})
 
 
 @app.command()
 def period(
-    start: str = typer.Argument(..., metavar="START"),
-    days: str | None = typer.Option(None, "--days"),
-    months: str | None = typer.Option(None, "--months"),
-    years: str | None = typer.Option(None, "--years"),
+    start: dt.date = typer.Argument(..., metavar="START", parser=date_parser("START"), help="期间起算日 / the period's start"),
+    days: int | None = typer.Option(
+        None, "--days", metavar="N", parser=int_parser("--days", MAX_DAYS, minimum=1), help="天数 / days"
+    ),
+    months: int | None = typer.Option(
+        None, "--months", metavar="N", parser=int_parser("--months", 1200, minimum=1), help="月数 / months"
+    ),
+    years: int | None = typer.Option(
+        None, "--years", metavar="N", parser=int_parser("--years", 100, minimum=1), help="年数 / years"
+    ),
     calendar: list[Path] | None = CalOpt,
     pack: Path | None = PackOpt,
     as_json: bool = JsonOpt,
 ) -> None:
-    """Last day of a Civil Code period of N days, months or years from START."""
-    given = {k: v for k, v in {"--days": days, "--months": months, "--years": years}.items() if v}
+    """自 START 起 N 日、月或年的民法典期间末日 / last day of a Civil Code period of N days, months or years from START."""
+    given = {k: v for k, v in {"days": days, "months": months, "years": years}.items() if v is not None}
     if len(given) != 1:
         raise InputError("give exactly one of --days N, --months N, --years N", field="period")
-    ((flag, text),) = given.items()
-    amount = parse_int(text, flag, {"--days": MAX_DAYS, "--months": 1200, "--years": 100}[flag])
-    if amount <= 0:
-        raise InputError(f"expected a positive number, got {amount}", field=flag)
-    kw = {flag.strip("-"): amount}
-    _show(civil_period(_cal(calendar, pack), parse_date(start, "START"), **kw), as_json)
+    _show(_wc().civil_period(_cal(calendar, pack), start, **given), as_json)
 
 
 @app.command("late-days")
 def late_days_cmd(
-    due: str = typer.Argument(..., metavar="DUE"),
-    paid: str = typer.Argument(..., metavar="PAID"),
+    due: dt.date = typer.Argument(..., metavar="DUE", parser=date_parser("DUE"), help="应付日 / due date"),
+    paid: dt.date = typer.Argument(..., metavar="PAID", parser=date_parser("PAID"), help="实付日 / paid on"),
     calendar: list[Path] | None = CalOpt,
     pack: Path | None = PackOpt,
     as_json: bool = JsonOpt,
 ) -> None:
-    """Days late (0 if on time); natural days, so the calendar is only validated."""
+    """逾期天数（按期未逾期为 0；自然日，日历仅作校验） / days late (0 if on time); natural days, so the calendar is only validated."""
     _cal(calendar, pack)
-    _show(late_days(parse_date(due, "DUE"), parse_date(paid, "PAID")), as_json)
+    _show(_wc().late_days(due, paid), as_json)

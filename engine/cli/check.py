@@ -7,24 +7,13 @@ import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
+from typing import Literal
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import Progress
-from rich.table import Table
 
-from engine import ledger
-from engine.calendar import provisional_dates, provisional_words
 from engine.cli.common import dump_json, parse_date, parse_period, writable, write_text
+from engine.cli.options import choice_parser, date_parser, stdout_width, wrote
 from engine.errors import InputError
-from engine.evaluate import evaluate
-from engine.evaluators import by_name
-from engine.findings import STATUS_ZH
-from engine.pack import load_pack
-from engine.privacy import mask
-from engine.result import build
-from facts.evidence import load_evidence
 
 STYLE = {
     "breach": "bold red", "at_risk": "yellow", "no_evidence": "magenta", "manual": "cyan", "compliant": "green",
@@ -46,6 +35,8 @@ def ledger_asked(ledger_path: Path | None, record: bool) -> Path | None:
     A ledger that does not exist yet is only created by --record; asking to follow
     up against a missing one is a usage error, not a silent "everything is new".
     """
+    from engine import ledger
+
     if ledger_path is None and not record and not os.environ.get(ledger.ENV_PATH):
         return None
     path = ledger.resolve(ledger_path)
@@ -73,13 +64,23 @@ def check_as_of(day: dt.date, period: tuple[dt.date, dt.date], signed_on: dt.dat
 def run_check(
     evidence_dir: Path,
     pack_dir: Path,
-    as_of: str | None,
+    as_of: str | dt.date | None,
     period: tuple[dt.date, dt.date],
     ledger_path: Path | None = None,
     record: bool = False,
     evaluator: str | None = None,
 ) -> dict:
     """Load, evaluate, build the result; with a ledger asked for, add follow-up (and record if asked)."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from engine import ledger
+    from engine.evaluate import evaluate
+    from engine.evaluators import by_name
+    from engine.pack import load_pack
+    from engine.result import build
+    from facts.evidence import load_evidence
+
     pack = load_pack(pack_dir)
     path = ledger_asked(ledger_path, record)
     types = pack.fact_types  # built-in fact types + the pack's facts.yaml
@@ -91,7 +92,7 @@ def run_check(
             task = bar.add_task("loading evidence", total=None)
 
             def tick(done: int, total: int, name: str) -> None:
-                bar.update(task, completed=done, total=total, description=f"loading {name}")
+                bar.update(task, completed=done, total=total, description=f"读取 loading {name}")
 
             evidence = load_evidence(evidence_dir, progress=tick, types=types)
     else:
@@ -101,7 +102,7 @@ def run_check(
         check_as_of(day, period, pack.contract.signed_on)
     else:
         day, basis = default_as_of(period, evidence)
-    with err.status("evaluating rules…", spinner="dots") if sys.stderr.isatty() else nullcontext():
+    with err.status("核查规则 evaluating rules…", spinner="dots") if sys.stderr.isatty() else nullcontext():
         ev = evaluate(
             pack, evidence.facts, as_of=day, period=period, present=evidence.present_types(), evaluator=by_name(evaluator),
             evidence=evidence,  # rejected rows and empty registers: never compliant on what could not be read
@@ -111,13 +112,22 @@ def run_check(
         rects = [f.fields() for f in evidence.facts.get("rectification", [])]
         follow = ledger.follow_up(path, result, rects)
         if record:
-            ledger.record_audit(path, result, rects)
+            audit_id = ledger.record_audit(path, result, rects)
+            where = path.as_posix()
+            typer.echo(
+                f"已记录本次核查 {audit_id}（基准日 {result['as_of']}）于台账 {where} / "
+                f"recorded audit {audit_id} (as of {result['as_of']}) in the ledger {where}",
+                err=True,
+            )
         result["follow_up"] = follow
         result["ledger"] = {"file": path.as_posix(), "recorded": record}
     return result
 
 
 def to_markdown(result: dict) -> str:
+    from engine.calendar import provisional_words
+    from engine.findings import STATUS_ZH
+
     c = result["contract"]
     lines = [
         f"# {c['title']} — 履约核查结果",
@@ -146,7 +156,13 @@ def _ledger_line(info: dict) -> str:
     return info["file"] + ("（本次已记录 recorded）" if info.get("recorded") else "（仅对照 compared, not recorded）")
 
 
-def print_table(result: dict, console: Console, show_all: bool) -> None:
+def print_table(result: dict, console, show_all: bool) -> None:
+    """The findings that need action (all with --all), the counts and the ledger: the result, on stdout."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from engine.calendar import provisional_words
+
     # Evidence text may hold anything, "[/]" included: escape it so rich prints it, never parses it.
     t = Table(
         title=escape(f"{result['contract']['title']}  as of {result['as_of']}  ({result['period']['start']}..{result['period']['end']})")
@@ -167,58 +183,96 @@ def print_table(result: dict, console: Console, show_all: bool) -> None:
     console.print(t)
     s = result["summary"]["by_status"]
     console.print("  ".join(f"{k}: {v}" for k, v in s.items()) + f"   needs action: {result['summary']['needs_action']}")
-    rejected = sum(len(m["rejected"]) for m in result["manifest"])
-    if rejected:
-        console.print(f"[yellow]{rejected} evidence row(s) rejected: see `lvyue facts inspect` for each one[/]")
-    for g in result.get("incomplete_evidence") or []:
-        rules = escape(", ".join(g["rules"]))
-        console.print(f"[yellow]incomplete evidence: {escape(g['fact_type'])} ({g['count']} not read); never compliant: {rules}[/]")
-    if result.get("empty_registers"):
-        empty = ", ".join(f"{t} ({', '.join(fs)})" for t, fs in result["empty_registers"].items())
-        console.print(
-            "[yellow]empty registers, treated as no evidence (set empty_means: none if empty means none happened): "
-            + escape(empty) + "[/]"
-        )
-    if result["unlisted_files"]:
-        console.print("[yellow]not in evidence.yaml (not loaded): " + escape(", ".join(result["unlisted_files"])) + "[/]")
     if result.get("ledger"):
         console.print("ledger: " + escape(_ledger_line(result["ledger"])))
+
+
+def caveats(result: dict) -> list[str]:
+    """What the reader of the result must know before trusting it: rejected rows, incomplete evidence,
+    empty registers, unlisted files, provisional calendar years. Printed on stderr, whatever the format."""
+    from engine.calendar import provisional_dates
+
+    out: list[str] = []
+    rejected = sum(len(m["rejected"]) for m in result["manifest"])
+    if rejected:
+        out.append(f"注意：{rejected} 行证据未读入，逐行原因见 `lvyue facts inspect` / {rejected} evidence row(s) rejected: see `lvyue facts inspect` for each one")
+    for g in result.get("incomplete_evidence") or []:
+        rules = ", ".join(g["rules"])
+        out.append(
+            f"注意：证据不完整 {g['fact_type']}（{g['count']} 处未读入），以下规则不判合规：{rules} / "
+            f"incomplete evidence: {g['fact_type']} ({g['count']} not read); never compliant: {rules}"
+        )
+    if result.get("empty_registers"):
+        empty = ", ".join(f"{t} ({', '.join(fs)})" for t, fs in result["empty_registers"].items())
+        out.append(
+            f"注意：登记表为空，按无证据处理（若为空即无此事项，设 empty_means: none）：{empty} / "
+            f"empty registers, treated as no evidence (set empty_means: none if empty means none happened): {empty}"
+        )
+    if result["unlisted_files"]:
+        files = ", ".join(result["unlisted_files"])
+        out.append(f"注意：未列入 evidence.yaml（未读取）：{files} / not in evidence.yaml (not loaded): {files}")
     prov = [y for y, v in result["calendar"]["years"].items() if v == "provisional"]
     if any(provisional_dates(f) for f in result["findings"]):
-        console.print(
-            "(provisional) a date falls in a year without an official State Council arrangement"
-            + (f" ({', '.join(prov)})" if prov else "")
-            + ": add a calendar override file to make it official"
+        years = f" ({', '.join(prov)})" if prov else ""
+        out.append(
+            f"注意：有日期落在尚无国务院放假安排的年份{years}，标为推定（provisional），可补充日历文件 / "
+            f"(provisional) a date falls in a year without an official State Council arrangement{years}: "
+            "add a calendar override file to make it official"
         )
+    return out
+
+
+FORMATS = ("table", "json", "md")
+EVALUATORS = ("durable_rules", "reference")
 
 
 def check(
-    evidence_dir: Path = typer.Argument(..., metavar="EVIDENCE_DIR"),
-    pack: Path = typer.Option(..., "--pack", help="Rule pack folder."),
-    as_of: str | None = typer.Option(None, "--as-of", help="Audit date (default: last day the evidence covers)."),
-    period: str | None = typer.Option(None, "--period", help="START..END"),
-    quarter: str | None = typer.Option(None, "--quarter", help="e.g. 2026Q3"),
-    half: str | None = typer.Option(None, "--half", help="e.g. 2026H2"),
-    fmt: str = typer.Option("table", "--format", help="table | json | md"),
-    output: Path | None = typer.Option(None, "-o", "--output", help="Write to this file."),
-    show_all: bool = typer.Option(False, "--all", help="Table: include compliant and manual items."),
-    record: bool = typer.Option(False, "--record", help="Record this audit in the findings ledger."),
+    evidence_dir: Path = typer.Argument(
+        ..., metavar="EVIDENCE_DIR", help="证据文件夹（含 evidence.yaml） / evidence folder (with evidence.yaml)"
+    ),
+    pack: Path = typer.Option(..., "--pack", metavar="PACK", help="规则包文件夹 / rule pack folder."),
+    as_of: dt.date | None = typer.Option(
+        None, "--as-of", parser=date_parser("--as-of"),
+        help="核查基准日（默认：证据覆盖的最后一天），如 2026-12-31、2026/12/31、2026年12月31日 / "
+        "audit date (default: the last day the evidence covers).",
+    ),  # fmt: skip
+    period: str | None = typer.Option(
+        None, "--period", metavar="START..END", help="核查期间 / period, e.g. 2026-07-01..2026-12-31"
+    ),
+    quarter: str | None = typer.Option(None, "--quarter", metavar="YYYYQn", help="季度 / quarter, e.g. 2026Q3"),
+    half: str | None = typer.Option(None, "--half", metavar="YYYYHn", help="半年 / half year, e.g. 2026H2"),
+    fmt: Literal["table", "json", "md"] = typer.Option(
+        "table", "--format", parser=choice_parser("--format", FORMATS), help="输出格式 / output format."
+    ),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", metavar="FILE",
+        help="写入文件（table 格式写入 JSON 结果） / write to this file (the JSON result for --format table).",
+    ),  # fmt: skip
+    show_all: bool = typer.Option(
+        False, "--all", help="表格中也列出合规与人工核查项 / table: include compliant and manual items."
+    ),
+    record: bool = typer.Option(False, "--record", help="将本次核查记入台账 / record this audit in the findings ledger."),
     ledger_file: Path | None = typer.Option(
         None,
         "--ledger",
-        help="Follow up against this ledger (used only when --ledger, --record or $LVYUE_LEDGER asks; "
+        metavar="FILE",
+        help="对照此台账跟踪整改（仅在 --ledger、--record 或 $LVYUE_LEDGER 时使用） / follow up against this ledger "
+        "(used only when --ledger, --record or $LVYUE_LEDGER asks; "
         "--record without --ledger: $LVYUE_LEDGER or ./lvyue-ledger.sqlite).",
     ),
-    evaluator: str | None = typer.Option(
-        None, "--evaluator", help="durable_rules (default where installed) or reference."
-    ),
+    evaluator: Literal["durable_rules", "reference"] | None = typer.Option(
+        None, "--evaluator", parser=choice_parser("--evaluator", EVALUATORS),
+        help="规则求值器（默认：已安装时用 durable_rules） / rules evaluator (default: durable_rules where installed).",
+    ),  # fmt: skip
     no_mask: bool = typer.Option(
-        False, "--no-mask", help="Keep ID-card and phone numbers unmasked in the output (masked by default)."
+        False, "--no-mask", help="不遮蔽身份证号与手机号 / keep ID-card and phone numbers unmasked (masked by default)."
     ),
 ) -> None:
-    """Check the evidence against the pack. Exit 0: nothing needs action; 1: findings need action."""
-    if fmt not in ("table", "json", "md"):
-        raise InputError(f"expected table, json or md, got {fmt!r}", field="--format")
+    """按规则包核查证据。退出码 0：无需处理；1：有需处理的发现 / check the evidence against the pack. Exit 0: nothing needs action; 1: findings need action."""
+    from rich.console import Console
+
+    from engine.privacy import mask
+
     if output is not None:
         writable(output)
     result = run_check(
@@ -234,8 +288,12 @@ def check(
         text = ""
     if output:
         write_text(output, text if fmt != "table" else dump_json(result) + "\n")
+        wrote(output)
     elif fmt != "table":
         sys.stdout.write(text)
     if fmt == "table":
-        print_table(result, Console(width=None if sys.stdout.isatty() else 160), show_all)
+        print_table(result, Console(width=stdout_width()), show_all)
+    err = Console(stderr=True, soft_wrap=True)
+    for line in caveats(result):
+        err.print(line, style="yellow", markup=False, highlight=False)
     raise typer.Exit(1 if result["summary"]["needs_action"] else 0)

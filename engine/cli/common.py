@@ -9,33 +9,25 @@ from typing import Any
 
 import typer
 
+from engine.cli.options import parse_cli_date, parse_cli_int
 from engine.errors import InputError
-from reports.output import dump_json as _dump_json
-from reports.output import writable
 
 
 def parse_date(text: str, what: str) -> date:
-    """An ISO date between 1900 and 2200, or InputError."""
-    from engine.kinds.periods import check_date
-
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(
-            f"expected an ISO date like 2026-09-01, got {text!r}", field=what
-        ) from None
-    return check_date(day, what)
+    """A date as evidence spells it (2026-09-01, 2026/9/1, 2026年9月1日, full-width digits), 1900-2200."""
+    return parse_cli_date(text, what)
 
 
 def parse_int(text: str, what: str, limit: int | None = None) -> int:
     """An integer; with `limit`, at most that in absolute value (a count of days beyond it is a typo)."""
-    try:
-        n = int(text.strip())
-    except ValueError:
-        raise InputError(f"expected an integer, got {text!r}", field=what) from None
-    if limit is not None and abs(n) > limit:
-        raise InputError(f"expected at most {limit} in absolute value, got {n}", field=what)
-    return n
+    return parse_cli_int(text, what, limit)
+
+
+def writable(output: Path | None) -> None:
+    """-o FILE: checked before any work is done (lives in reports.output, loaded only when asked)."""
+    from reports.output import writable as _writable
+
+    _writable(output)
 
 
 def write_text(output: Path, text: str) -> None:
@@ -51,8 +43,14 @@ def write_text(output: Path, text: str) -> None:
 
 
 def dump_json(obj: Any) -> str:
-    """The one JSON form lvyue writes: sorted keys, UTF-8, stable across runs (lives in reports.output)."""
-    return _dump_json(obj)
+    """The one JSON form lvyue writes: sorted keys, UTF-8, stable across runs.
+
+    The same form as reports.output.dump_json (tests/test_cli_conventions.py holds them equal),
+    written here so `lvyue calendar ... --json` does not load the report stack (python-docx, jinja2).
+    """
+    import json
+
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2)
 
 
 def echo_json(obj: Any) -> None:
@@ -68,8 +66,6 @@ def parse_period(period: str | None, quarter: str | None, half: str | None) -> t
     if len(given) != 1:
         raise InputError("give exactly one of --period START..END, --quarter 2026Q3, --half 2026H2", field="period")
     if period:
-        from engine.kinds.periods import parse_span
-
         return parse_span(period, "--period")
     label = (quarter or half or "").strip().upper()
     what = "--quarter" if quarter else "--half"
@@ -86,3 +82,14 @@ def parse_period(period: str | None, quarter: str | None, half: str | None) -> t
     y1, m1 = int(months[0][:4]), int(months[0][5:])
     y2, m2 = int(months[-1][:4]), int(months[-1][5:])
     return date(y1, m1, 1), date(y2, m2, _cal.monthrange(y2, m2)[1])
+
+
+def parse_span(text: str, what: str = "--period") -> tuple[date, date]:
+    """START..END, each date spelled as evidence spells it (2026-07-01..2026/12/31)."""
+    parts = text.split("..")
+    if len(parts) != 2 or not all(p.strip() for p in parts):
+        raise InputError(f"expected START..END like 2026-07-01..2026-12-31, got {text!r}", field=what)
+    start, end = (parse_cli_date(p.strip(), what) for p in parts)
+    if end < start:
+        raise InputError(f"period ends before it starts: {text!r}", field=what)
+    return start, end

@@ -7,38 +7,44 @@ rejected, and why each rejected row was refused, before trusting findings.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from engine.cli.common import echo_json
 from engine.errors import InputError
-from engine.privacy import mask
-from facts.evidence import EvidenceSet, FileReport, load_evidence
-from facts.model import FACT_TYPES
-from facts.typedecl import registry
 
-app = typer.Typer(help="Evidence folders: load, account for every row, show where facts came from.")
+if TYPE_CHECKING:
+    from facts.evidence import EvidenceSet, FileReport
+
+app = typer.Typer(
+    help="证据文件夹：逐行核对读入情况与事实来源 / evidence folders: load, account for every row, show where facts came from.",
+    no_args_is_help=True,
+)
 
 
 @app.callback()
 def _group() -> None:
-    """Evidence folders and the facts loaded from them."""
+    """证据文件夹及从中读入的事实 / evidence folders and the facts loaded from them."""
 
 
 @app.command()
 def inspect(
     evidence_dir: Path = typer.Argument(
-        ..., metavar="EVIDENCE_DIR", help="Folder with evidence.yaml."
+        ..., metavar="EVIDENCE_DIR", help="含 evidence.yaml 的文件夹 / folder with evidence.yaml."
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    with_facts: bool = typer.Option(False, "--facts", help="With --json: include every fact."),
-    no_mask: bool = typer.Option(False, "--no-mask", help="Show ID-card and phone numbers unmasked."),
+    as_json: bool = typer.Option(False, "--json", help="输出一个 JSON 对象 / print one JSON object."),
+    with_facts: bool = typer.Option(False, "--facts", help="与 --json 合用：列出每条事实 / with --json: include every fact."),
+    no_mask: bool = typer.Option(False, "--no-mask", help="不遮蔽身份证号与手机号 / show ID-card and phone numbers unmasked."),
     pack: Path | None = typer.Option(
-        None, "--pack", metavar="PACK", help="Rule pack whose facts.yaml declares more fact types."
+        None, "--pack", metavar="PACK", help="规则包（其 facts.yaml 声明更多事实类型） / rule pack whose facts.yaml declares more fact types."
     ),
 ) -> None:
-    """Per file: type, sha256, rows = facts + rejected (with reasons), date range; unlisted files."""
+    """逐个文件：类型、sha256、行数 = 事实 + 拒收（附原因）、日期范围；未列入的文件 / per file: type, sha256, rows = facts + rejected (with reasons), date range; unlisted files."""
+    from engine.privacy import mask
+    from facts.evidence import load_evidence
+    from facts.typedecl import registry
+
     try:
         evidence = load_evidence(evidence_dir, types=registry(pack))
     except InputError as exc:
@@ -53,6 +59,8 @@ def inspect(
 
 def _title(r: FileReport) -> str:
     """The type's Chinese title: kept on the report (pack types too), else the built-in one."""
+    from facts.model import FACT_TYPES
+
     return r.title_zh or (FACT_TYPES[r.fact_type].title_zh if r.fact_type in FACT_TYPES else "")
 
 

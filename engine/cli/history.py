@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +11,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from engine.cli.common import echo_json
+from engine.cli.options import stdout_width
 from engine.errors import InputError
-from engine.findings import STATUS_ZH
-from engine.ledger import STATE_ZH, resolve
-from engine.ledger import history as ledger_history
 
 STATE_STYLE = {"open": "yellow", "overdue": "bold red", "recurring": "bold red", "rectified": "green"}
 NOTICE_ZH = {"rectification": "整改通知书", "warning": "警示函"}
@@ -27,6 +24,8 @@ def _x(value: Any) -> str:
 
 
 def _state(e: dict[str, Any] | None) -> str:
+    from engine.ledger import STATE_ZH
+
     if not e:
         return "—"
     s = e["state"]
@@ -64,6 +63,8 @@ def _open_table(rows: list[dict[str, Any]], console: Console, path: Path) -> Non
 
 
 def _life(life: dict[str, Any], console: Console) -> None:
+    from engine.findings import STATUS_ZH
+
     e = life["follow_up"]
     console.print(f"[bold]{_x(life['finding_id'])}[/]  {_x(life['clause'])}  {_x(life['title'] or life['rule'])}")
     if life["subject"]:
@@ -100,12 +101,22 @@ def _life(life: dict[str, Any], console: Console) -> None:
 
 
 def history(
-    finding_id: str | None = typer.Argument(None, metavar="[FINDING_ID]", help="A finding id; omit for the open findings."),
-    pack: str | None = typer.Option(None, "--pack", help="Only this pack (folder or contract id)."),
-    ledger: Path | None = typer.Option(None, "--ledger", help="Ledger file (default $LVYUE_LEDGER or ./lvyue-ledger.sqlite)."),
-    json: bool = typer.Option(False, "--json", help="Print JSON."),
+    finding_id: str | None = typer.Argument(
+        None, metavar="FINDING_ID", help="发现编号；省略则列出未结发现 / a finding id; omit for the open findings."
+    ),
+    pack: str | None = typer.Option(
+        None, "--pack", metavar="PACK", help="仅此规则包（文件夹或合同编号） / only this pack (folder or contract id)."
+    ),
+    ledger: Path | None = typer.Option(
+        None, "--ledger", metavar="FILE",
+        help="台账文件（默认 $LVYUE_LEDGER 或 ./lvyue-ledger.sqlite） / ledger file (default $LVYUE_LEDGER or ./lvyue-ledger.sqlite).",
+    ),  # fmt: skip
+    json: bool = typer.Option(False, "--json", help="输出 JSON / print JSON."),
 ) -> None:
-    """The life of one finding across audits, notices and rectifications; or the table of open findings."""
+    """某一发现在历次核查、通知与整改中的经过；或未结发现表 / the life of one finding across audits, notices and rectifications; or the table of open findings."""
+    from engine.ledger import history as ledger_history
+    from engine.ledger import resolve
+
     path = resolve(ledger)
     if not path.exists():
         raise InputError("no ledger here yet: record an audit first (lvyue check ... --record)", file=str(path))
@@ -113,7 +124,7 @@ def history(
     if json:
         echo_json(out)
         return
-    console = Console(width=None if sys.stdout.isatty() else 160)
+    console = Console(width=stdout_width())
     if isinstance(out, list):
         _open_table(out, console, path)
     else:

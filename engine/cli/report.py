@@ -12,31 +12,41 @@ import datetime as dt
 import math
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import typer
 
+from engine.cli.options import choice_parser, date_parser, wrote
 from engine.errors import InputError
-from engine.pack import load_pack
-from engine.privacy import mask
-from reports import audit as audit_mod
-from reports import notice as notice_mod
-from reports import prepay as prepay_mod
-from reports.output import Rendered, check_format, deliver, fixed_zip, to_bytes, writable
-from reports.settlement import load_settlement
-from reports.source import load_result, need_pack, parse_day, resolve_pack
-from reports.templating import labels, markdown_env, render
 
 app = typer.Typer(
-    help="Reports from a saved check result: quarterly audit, pre-payment check.",
+    help="由保存的核查结果生成报告：季度核查报告、结算前核查 / reports from a saved check result: quarterly audit, pre-payment check.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
 
-MASK_HELP = "Show ID-card and mobile numbers in full (default: masked)."
+MASK_HELP = "完整显示身份证号与手机号（默认遮蔽） / show ID-card and mobile numbers in full (default: masked)."
+RESULT_HELP = "`lvyue check --format json -o FILE` 写出的结果 / JSON written by `lvyue check --format json`."
+OUT_HELP = "写入文件（docx、xlsx 必须给出） / write to this file (required for docx, xlsx)."
+PACK_HELP = "规则包（默认：结果中记载的规则包） / rule pack (default: the one named in the result)."
+AUDIT_FORMATS = ("md", "html", "docx", "json", "xlsx")
+PREPAY_FORMATS = ("md", "html", "docx", "json")
+NOTICE_FORMATS = ("docx", "md", "html")
+
+
+def _deliver(data: bytes, fmt: str, output: Path | None) -> None:
+    """The document to -o FILE (said on stderr) or, for a text format, to stdout."""
+    from reports.output import deliver
+
+    deliver(data, fmt, output)
+    if output is not None:
+        wrote(output)
 
 
 def _load(path: Path, no_mask: bool) -> dict:
+    from engine.privacy import mask
+    from reports.source import load_result
+
     result = load_result(path)
     check_shape(result, str(path))
     return result if no_mask else mask(result)
@@ -129,15 +139,26 @@ def check_amounts(settlement: Any) -> None:
 
 @app.command("audit")
 def audit(
-    result_json: Path = typer.Argument(..., metavar="RESULT_JSON", help="JSON written by `lvyue check --format json`."),
-    fmt: str = typer.Option("md", "--format", help="md | html | docx | json | xlsx"),
-    lang: str = typer.Option("zh", "--lang", help="zh | en"),
-    output: Path | None = typer.Option(None, "-o", "--output", help="Write to this file (required for docx, xlsx)."),
-    pack: Path | None = typer.Option(None, "--pack", help="Pack whose templates/ override the built-in ones (default: the result's)."),
+    result_json: Path = typer.Argument(..., metavar="RESULT_JSON", help=RESULT_HELP),
+    fmt: Literal["md", "html", "docx", "json", "xlsx"] = typer.Option(
+        "md", "--format", parser=choice_parser("--format", AUDIT_FORMATS), help="格式（xlsx：发现清单） / format (xlsx: the findings)."
+    ),
+    lang: Literal["zh", "en"] = typer.Option(
+        "zh", "--lang", parser=choice_parser("--lang", ("zh", "en")), help="语言 / language."
+    ),
+    output: Path | None = typer.Option(None, "-o", "--output", metavar="FILE", help=OUT_HELP),
+    pack: Path | None = typer.Option(
+        None, "--pack", metavar="PACK",
+        help="规则包，其 templates/ 覆盖内置模板（默认：结果中的） / pack whose templates/ override the built-in ones (default: the result's).",
+    ),  # fmt: skip
     no_mask: bool = typer.Option(False, "--no-mask", help=MASK_HELP),
 ) -> None:
-    """Quarterly audit report: summary, every clause, findings with evidence and deadlines, checklist, manifest."""
-    check_format(fmt, ("md", "html", "docx", "json", "xlsx"))
+    """季度核查报告：摘要、逐条款、发现及证据与期限、核查清单、输入清单 / quarterly audit report: summary, every clause, findings with evidence and deadlines, checklist, manifest."""
+    from reports import audit as audit_mod
+    from reports.output import Rendered, fixed_zip, to_bytes, writable
+    from reports.source import resolve_pack
+    from reports.templating import labels, markdown_env, render
+
     writable(output)
     result = _load(result_json, no_mask)
     day = dt.date.fromisoformat(result["as_of"])  # the document's date: its metadata, never "now"
@@ -147,27 +168,38 @@ def audit(
     if fmt == "xlsx":
         from reports.xlsx import to_xlsx
 
-        deliver(fixed_zip(to_xlsx(ctx, L), day), fmt, output)
+        _deliver(fixed_zip(to_xlsx(ctx, L), day), fmt, output)
         return
     md = render(markdown_env(pack_dir), "audit.md.j2", {**ctx, "L": L, "lang": lang})
     title = f"{result['contract']['title']} {L['audit_title']}"
     author = result["contract"]["parties"]["party_a"]["name"]
-    deliver(to_bytes(Rendered(md, title, lang, pack_dir, "report", author, ctx, day), fmt), fmt, output)
+    _deliver(to_bytes(Rendered(md, title, lang, pack_dir, "report", author, ctx, day), fmt), fmt, output)
 
 
 @app.command("prepay")
 def prepay(
-    result_json: Path = typer.Argument(..., metavar="RESULT_JSON"),
-    pack: Path | None = typer.Option(None, "--pack", help="Rule pack (default: the one named in the result)."),
-    payment_date: str | None = typer.Option(None, "--payment-date", help="Planned or actual payment date (ISO)."),
-    fmt: str = typer.Option("md", "--format", help="md | html | docx | json"),
-    output: Path | None = typer.Option(None, "-o", "--output"),
+    result_json: Path = typer.Argument(..., metavar="RESULT_JSON", help=RESULT_HELP),
+    pack: Path | None = typer.Option(None, "--pack", metavar="PACK", help=PACK_HELP),
+    payment_date: dt.date | None = typer.Option(
+        None, "--payment-date", parser=date_parser("--payment-date"),
+        help="计划或实际付款日，如 2027-04-20、2027年4月20日 / planned or actual payment date.",
+    ),  # fmt: skip
+    fmt: Literal["md", "html", "docx", "json"] = typer.Option(
+        "md", "--format", parser=choice_parser("--format", PREPAY_FORMATS), help="格式 / format."
+    ),
+    output: Path | None = typer.Option(None, "-o", "--output", metavar="FILE", help=OUT_HELP),
     no_mask: bool = typer.Option(False, "--no-mask", help=MASK_HELP),
 ) -> None:
-    """Pre-payment check: fee line by line, blockers, deductions, budget cap, due date, lateness, overdue sum."""
-    check_format(fmt, ("md", "html", "docx", "json"))
+    """结算前核查：逐项费用、付款阻断、扣款、预算上限、付款期限、逾期及违约金 / pre-payment check: fee line by line, blockers, deductions, budget cap, due date, lateness, overdue sum."""
+    from engine.pack import load_pack
+    from reports import prepay as prepay_mod
+    from reports.output import Rendered, to_bytes, writable
+    from reports.settlement import load_settlement
+    from reports.source import need_pack
+    from reports.templating import markdown_env, render
+
     writable(output)
-    day = _day(payment_date, "--payment-date")
+    day = payment_date
     result = _load(result_json, no_mask)
     pack_dir = need_pack(result, result_json, _pack(result, result_json, pack))
     loaded = load_pack(pack_dir)
@@ -178,26 +210,46 @@ def prepay(
     title = f"{result['contract']['title']} 结算前核查（{ctx['settlement']['label']}）"
     author = result["contract"]["parties"]["party_a"]["name"]
     as_of = dt.date.fromisoformat(result["as_of"])
-    deliver(to_bytes(Rendered(md, title, "zh", pack_dir, "report", author, ctx, as_of), fmt), fmt, output)
+    _deliver(to_bytes(Rendered(md, title, "zh", pack_dir, "report", author, ctx, as_of), fmt), fmt, output)
 
 
 def notice(
-    result_json: Path = typer.Argument(..., metavar="RESULT_JSON"),
-    kind: str = typer.Option(..., "--kind", help="rectification (整改通知书) | warning (警示函)"),
-    findings: str | None = typer.Option(None, "--findings", help="Finding ids, comma-separated (default: every breach by party_b)."),
-    number: str | None = typer.Option(None, "--number", help="发文字号, e.g. 鹤审管〔2026〕3号"),
-    issue_date: str | None = typer.Option(None, "--issue-date", help="Date of issue (ISO; default: the audit date)."),
-    fmt: str = typer.Option("docx", "--format", help="docx | md | html"),
-    output: Path | None = typer.Option(None, "-o", "--output"),
-    pack: Path | None = typer.Option(None, "--pack", help="Rule pack (default: the one named in the result)."),
+    result_json: Path = typer.Argument(..., metavar="RESULT_JSON", help=RESULT_HELP),
+    kind: Literal["rectification", "warning"] = typer.Option(
+        ..., "--kind", parser=choice_parser("--kind", ("rectification", "warning")),
+        help="整改通知书（rectification）或警示函（warning） / rectification notice or warning letter.",
+    ),  # fmt: skip
+    findings: str | None = typer.Option(
+        None, "--findings", metavar="ID,ID,...",
+        help="发现编号，逗号分隔（默认：乙方全部违约项） / finding ids, comma-separated (default: every breach by party_b).",
+    ),  # fmt: skip
+    number: str | None = typer.Option(
+        None, "--number", metavar="文号", help="发文字号，如 鹤审管〔2026〕3号 / document number, e.g. 鹤审管〔2026〕3号"
+    ),
+    issue_date: dt.date | None = typer.Option(
+        None, "--issue-date", parser=date_parser("--issue-date"),
+        help="发文日期（默认：核查基准日），如 2027-01-05、2027年1月5日 / date of issue (default: the audit date).",
+    ),  # fmt: skip
+    fmt: Literal["docx", "md", "html"] = typer.Option(
+        "docx", "--format", parser=choice_parser("--format", NOTICE_FORMATS), help="格式 / format."
+    ),
+    output: Path | None = typer.Option(None, "-o", "--output", metavar="FILE", help=OUT_HELP),
+    pack: Path | None = typer.Option(None, "--pack", metavar="PACK", help=PACK_HELP),
     no_mask: bool = typer.Option(False, "--no-mask", help=MASK_HELP),
-    issue: bool = typer.Option(False, "--issue", help="Record the notice in the ledger (needs --number)."),
-    ledger: Path | None = typer.Option(None, "--ledger", help="Ledger file for --issue."),
+    issue: bool = typer.Option(
+        False, "--issue", help="将通知记入台账（须给 --number） / record the notice in the ledger (needs --number)."
+    ),
+    ledger: Path | None = typer.Option(None, "--ledger", metavar="FILE", help="--issue 所用台账 / ledger file for --issue."),
 ) -> None:
-    """Rectification notice or warning letter, laid out per GB/T 9704-2012, from chosen findings."""
-    check_format(fmt, ("docx", "md", "html"))
+    """整改通知书或警示函（GB/T 9704-2012 版式），由选定的发现生成 / rectification notice or warning letter, laid out per GB/T 9704-2012, from chosen findings."""
+    from engine.pack import load_pack
+    from reports import notice as notice_mod
+    from reports.output import Rendered, to_bytes, writable
+    from reports.source import need_pack
+    from reports.templating import markdown_env, render
+
     writable(output)
-    day = _day(issue_date, "--issue-date")
+    day = issue_date
     ids = [x.strip() for x in findings.split(",") if x.strip()] if findings else None
     if findings is not None and not ids:
         raise InputError("expected finding ids separated by commas", field="--findings")
@@ -213,14 +265,18 @@ def notice(
     record = record_notice if issue else None  # resolve the ledger before writing anything
     if record is not None:
         _ledger_module()
-    deliver(data, fmt, output)
+    _deliver(data, fmt, output)
     for w in ctx["warnings"]:
         typer.echo(f"note: {w}", err=True)
     if record is not None:
         path = _ledger_path(ledger)
-        record(path, notice_mod.ledger_record(ctx, loaded))
+        notice_id = record(path, notice_mod.ledger_record(ctx, loaded))
+        where = path.as_posix()
+        ident = f" {notice_id}" if notice_id else ""
         typer.echo(
-            f"recorded {ctx['title']} {ctx['number']} ({len(ctx['items'])} items) in the ledger {path.as_posix()}", err=True
+            f"已记录{ctx['title']} {ctx['number']}（{len(ctx['items'])} 项）{ident} 于台账 {where} / "
+            f"recorded {ctx['title']} {ctx['number']} ({len(ctx['items'])} items){ident} in the ledger {where}",
+            err=True,
         )
 
 
@@ -237,14 +293,6 @@ def _pack(result: dict[str, Any], result_json: Path, given: Path | None) -> Path
         if (cand / "contract.yaml").is_file():
             return cand
     return None
-
-
-def _day(text: str | None, what: str) -> dt.date | None:
-    """An ISO date between 1900 and 2200 (or None)."""
-    from engine.kinds.periods import check_date
-
-    day = parse_day(text, what)
-    return None if day is None else check_date(day, what)
 
 
 def _ledger_module():
@@ -264,5 +312,5 @@ def _ledger_path(given: Path | None) -> Path:
     return Path(_ledger_module().resolve(given))
 
 
-def record_notice(ledger_path: Path, record: dict) -> None:
-    _ledger_module().record_notice(ledger_path, record)
+def record_notice(ledger_path: Path, record: dict) -> str | None:
+    return _ledger_module().record_notice(ledger_path, record)
