@@ -25,6 +25,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from reports.markdown import Block, Run
+from reports.tablefit import fit_table, title_lines
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -51,6 +52,7 @@ LAYOUTS = {
     "report": Layout(12, None, 0, 10.5, False),
 }
 SIZES = {"title": 22, 2: 16, 3: 16, 4: 14}
+TEXT_WIDTH_PT = 156 / 25.4 * 72  # the GB/T 9704 text block, 156 mm
 
 
 def _fonts(target, name: str) -> None:
@@ -210,21 +212,100 @@ def _paragraph(doc, b: Block, layout: Layout) -> None:
 
 
 def _table(doc, b: Block, layout: Layout) -> None:
-    if not b.rows:
+    """A table laid out from its content (reports/tablefit.py): a width per column so ids and
+    amounts never break, amounts right-aligned, the header repeated on every page, rows
+    kept whole; a header row with no text (a key/value table) is dropped, not printed blank."""
+    rows = b.rows
+    if rows and not any(_cell_text(c) for c in rows[0]):
+        rows, header = rows[1:], False
+    else:
+        header = True
+    if not rows:
         return
-    ncols = max(len(r) for r in b.rows)
+    texts = [[_cell_text(c) for c in r] for r in rows]
+    fit = fit_table(texts, TEXT_WIDTH_PT, layout.table_pt, header=header)
+    ncols = len(fit.widths)
     t = doc.add_table(rows=0, cols=ncols)
     t.style = doc.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for i, row in enumerate(b.rows):
-        cells = t.add_row().cells
+    t.autofit = False
+    _fixed_layout(t, fit.widths, fit.pad_pt)
+    for i, row in enumerate(rows):
+        tr = t.add_row()
+        _row_props(tr, repeat=header and i == 0)
         for j in range(ncols):
-            p = cells[j].paragraphs[0]
-            p.paragraph_format.first_line_indent = Pt(0)
+            cell = tr.cells[j]
+            cell.width = Pt(fit.widths[j])
+            p = cell.paragraphs[0]
+            fmt = p.paragraph_format
+            fmt.first_line_indent = Pt(0)
+            fmt.space_before = fmt.space_after = Pt(0)
+            fmt.line_spacing = 1.0
+            is_head = header and i == 0
+            if is_head:
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            elif fit.numeric[j]:
+                p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             runs = row[j] if j < len(row) else []
-            _runs(p, [Run(r.text, r.bold or i == 0) for r in runs], layout.table_pt, TABLE_FONT)
+            _runs(p, [Run(r.text, r.bold or is_head) for r in runs], fit.font_pt, TABLE_FONT)
     if layout.line_pt:  # keep a little air after a table in a fixed-pitch document
         doc.add_paragraph()
+
+
+def _cell_text(runs: list[Run]) -> str:
+    return "".join(r.text for r in runs)
+
+
+def _fixed_layout(t, widths: list[float], pad_pt: float) -> None:
+    """Fixed layout with our grid: Word and LibreOffice then use these widths, not equal ones."""
+    tbl = t._tbl
+    tblPr = tbl.tblPr
+    for tag, attrs in (("w:tblW", {"w:w": str(round(sum(widths) * 20)), "w:type": "dxa"}), ("w:tblLayout", {"w:type": "fixed"}), ("w:tblCellMar", None)):
+        old = tblPr.find(qn(tag))
+        if old is not None:
+            tblPr.remove(old)
+        el = OxmlElement(tag)
+        if attrs is None:  # cell margins: left and right as fitted
+            for side in ("left", "right"):
+                m = OxmlElement(f"w:{side}")
+                m.set(qn("w:w"), str(round(pad_pt * 20)))
+                m.set(qn("w:type"), "dxa")
+                el.append(m)
+        else:
+            for k, v in attrs.items():
+                el.set(qn(k), v)
+        tblPr.append(el)
+    _order_tblpr(tblPr)
+    grid = tbl.tblGrid
+    for col, w in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
+        col.set(qn("w:w"), str(round(w * 20)))
+
+
+# ECMA-376 order of w:tblPr children (Word refuses a file whose order is wrong)
+_TBLPR_ORDER = [
+    qn(f"w:{t}")
+    for t in (
+        "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+        "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription"
+    ).split()
+]
+
+
+def _order_tblpr(tblPr) -> None:
+    children = list(tblPr)
+    rank = {tag: i for i, tag in enumerate(_TBLPR_ORDER)}
+    children.sort(key=lambda el: rank.get(el.tag, len(rank)))
+    for el in children:
+        tblPr.remove(el)
+        tblPr.append(el)
+
+
+def _row_props(tr, repeat: bool) -> None:
+    """Rows never split across pages; the header row repeats on each page."""
+    trPr = tr._tr.get_or_add_trPr()
+    trPr.append(OxmlElement("w:cantSplit"))
+    if repeat:
+        trPr.append(OxmlElement("w:tblHeader"))
 
 
 def to_docx(blocks: list[Block], layout_name: str, title: str, author: str, day: dt.date | None = None) -> bytes:
@@ -233,6 +314,7 @@ def to_docx(blocks: list[Block], layout_name: str, title: str, author: str, day:
     layout = LAYOUTS[layout_name]
     doc = Document()
     _style(doc, "Normal", BODY_FONT, layout.body_pt)
+    doc.styles["Normal"].paragraph_format.widow_control = True  # no lone line at a page's top or foot
     _style(doc, "Title", TITLE_FONT, SIZES["title"])
     _style(doc, "Heading 1", H1_FONT, SIZES[2])
     _style(doc, "Heading 2", H2_FONT, SIZES[3] if layout.line_pt else 14)
@@ -243,11 +325,16 @@ def to_docx(blocks: list[Block], layout_name: str, title: str, author: str, day:
     stamp = dt.datetime.combine(day or dt.date(2000, 1, 1), dt.time())
     cp.created = cp.modified = stamp
     cp.revision = 1
+    cp.comments = ""  # python-docx's template says "generated by python-docx"
+    cp.subject = title
     for b in blocks:
         if b.kind == "heading":
             level = min(b.level, 4)
             p = doc.add_paragraph(style="Title" if level == 1 else f"Heading {level - 1}")
-            _runs(p, b.runs)
+            if level == 1:
+                _title_runs(p, b.runs)
+            else:
+                _runs(p, b.runs)
             if level == 1:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 _title_border_off(p)
@@ -275,6 +362,19 @@ def to_docx(blocks: list[Block], layout_name: str, title: str, author: str, day:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def _title_runs(p, runs: list[Run]) -> None:
+    """The title on balanced lines (a line break where title_lines cuts), kept on one page."""
+    lines = title_lines("".join(r.text for r in runs), TEXT_WIDTH_PT / SIZES["title"])
+    bold = any(r.bold for r in runs)
+    for i, line in enumerate(lines):
+        run = p.add_run(line)
+        run.bold = bold or None
+        if i < len(lines) - 1:
+            run.add_break()
+    p.paragraph_format.keep_together = True
+    p.paragraph_format.widow_control = True
 
 
 def _empty(doc, layout: Layout):
