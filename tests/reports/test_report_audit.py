@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import html.parser
 import json
 import xml.etree.ElementTree as ET
@@ -168,7 +169,7 @@ def test_xlsx_findings(tmp_path: Path, result: dict) -> None:
     rows = [dict(zip(header, [c.value for c in r], strict=True)) for r in ws.iter_rows(min_row=2)]
     assert len(rows) == len(result["findings"])
     breach = [r for r in rows if r["状态"] == "违约" and r["条款"] == "四（三）6"]
-    assert breach and breach[0]["期限"] == "2026-11-06"
+    assert breach and breach[0]["期限"] == dt.datetime(2026, 11, 6)  # a real Excel date
     assert "证据 manifest" in wb.sheetnames and "条款 clauses" in wb.sheetnames
 
 
