@@ -185,8 +185,8 @@ def to_xlsx(audit: dict[str, Any], labels: dict[str, str]) -> bytes:
     _sheet(wb.create_sheet("条款 clauses"), [("条款", "clause", 10), ("内容", "heading", 40), ("状态", "status", 10), ("发现数", "counts", 30), ("规则", "rules", 40)], cov)  # fmt: skip
     man = [{**m, "rejected": len(m.get("rejected") or [])} for m in audit["manifest"]]
     for chart in audit.get("charts") or []:  # the data behind each chart of the report
-        _sheet(wb.create_sheet(chart_sheet_name(chart, wb.sheetnames)), [(h, str(i), 14) for i, h in enumerate(chart["columns"])], [
-            {str(i): _chart_cell(v) for i, v in enumerate(r)} for r in chart["rows"]
+        _sheet(wb.create_sheet(chart_sheet_name(chart, wb.sheetnames)), [(h, str(i), 16) for i, h in enumerate(chart["data_columns"])], [
+            {str(i): _chart_cell(v) for i, v in enumerate(r)} for r in chart["data_rows"]
         ])
     _sheet(wb.create_sheet("证据 manifest"), [("文件", "file", 30), ("事实类型", "fact_type", 16), ("sha256", "sha256", 70), ("行数", "rows", 8), ("事实数", "facts", 8), ("拒收", "rejected", 8)], man)  # fmt: skip
     # fixed document times: the same result gives the same workbook contents
