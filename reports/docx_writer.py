@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from reports.docx_template import finish, open_template
 from reports.markdown import Block, Run
-from reports.tablefit import fit_table, title_lines
+from reports.tablefit import fit_table, text_em, title_lines
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -127,9 +128,40 @@ def _page_number(p, align) -> None:
         r.font.size = Pt(14)
 
 
+# a hyphen inside an id or number (HB-GEN-SCOPE, INC-2026-02): Word and LibreOffice may break a
+# line after an ordinary hyphen, so these are written as non-breaking hyphens (w:noBreakHyphen)
+_INNER_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-(?=[A-Za-z0-9])")
+
+
+def _text_into(run, text: str) -> None:
+    """The run's text, its inner hyphens non-breaking (python-docx reads them back as "-"),
+    a newline a line break."""
+    for k, line in enumerate(text.split("\n")):
+        if k:
+            run.add_break()
+        for i, piece in enumerate(_INNER_HYPHEN.split(line)):
+            if i:
+                run._r.append(OxmlElement("w:noBreakHyphen"))
+            if piece:
+                run.add_text(piece)
+
+
+# an id in brackets after Chinese text in a cell, "设置统一服务电话（HB-OPS-HOTLINE）": LibreOffice
+# breaks such an id at a hyphen (or mid-letter) when it falls at a line's end, whatever the hyphen
+_BRACKETED_ID = re.compile(r"(?<=[\u3400-\u9fff])（[A-Za-z0-9][A-Za-z0-9_.-]*-[A-Za-z0-9_.-]*）")
+
+
+def _id_on_its_line(runs: list[Run], width_pt: float, size: float) -> list[Run]:
+    """In a cell too narrow for its text on one line, a bracketed id starts a line of its own."""
+    if text_em("".join(r.text for r in runs)) * size <= width_pt:
+        return runs
+    return [Run(_BRACKETED_ID.sub(lambda m: "\n" + m.group(0), r.text), r.bold) for r in runs]
+
+
 def _runs(p, runs: list[Run], size: float | None = None, font: str | None = None, color=None) -> None:
     for r in runs:
-        run = p.add_run(r.text)
+        run = p.add_run()
+        _text_into(run, r.text)
         run.bold = r.bold or None
         if size:
             run.font.size = Pt(size)
@@ -252,7 +284,7 @@ def _table(doc, b: Block, layout: Layout) -> None:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             elif fit.numeric[j]:
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            runs = row[j] if j < len(row) else []
+            runs = _id_on_its_line(row[j] if j < len(row) else [], fit.widths[j] - 2 * fit.pad_pt, fit.font_pt)
             _runs(p, [Run(r.text, r.bold or is_head) for r in runs], fit.font_pt, TABLE_FONT)
     if layout.line_pt:  # keep a little air after a table in a fixed-pitch document
         doc.add_paragraph()
