@@ -8,10 +8,10 @@ import re
 
 import docx
 import pytest
+from dockit import EXAMPLE, documents, example_result
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from examplekit import EXAMPLE, documents, example_result
 
 from reports.tablefit import fit_table, is_number, text_em, title_lines
 

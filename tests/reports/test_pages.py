@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from examplekit import EXAMPLE, documents, example_result
+from dockit import EXAMPLE, documents, example_result
 
 pytestmark = [
     pytest.mark.skipif(not (EXAMPLE / "evidence.yaml").is_file(), reason="example evidence not generated"),

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from examplekit import EXAMPLE, documents, example_result
+from dockit import EXAMPLE, documents, example_result
 
 pytestmark = pytest.mark.skipif(not (EXAMPLE / "evidence.yaml").is_file(), reason="example evidence not generated")
 
