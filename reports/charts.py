@@ -186,7 +186,11 @@ def render(chart: dict[str, Any], labels: dict[str, str] | None = None) -> bytes
     if kind == "monthly_fee":
         return monthly_fee(chart)
     if kind == "findings":
-        sev = {k[len("severity_") :]: v for k, v in (labels or {}).items() if k.startswith("severity_")}
+        if labels is None:
+            from reports.templating import labels as ui_labels
+
+            labels = ui_labels(None, "zh")
+        sev = {k[len("severity_") :]: v for k, v in labels.items() if k.startswith("severity_")}
         return findings_by_clause(chart, sev)
     raise ValueError(f"unknown chart kind {kind!r}")
 
