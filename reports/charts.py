@@ -196,5 +196,5 @@ def render(chart: dict[str, Any], labels: dict[str, str] | None = None) -> bytes
 
 
 def render_all(charts: list[dict[str, Any]] | None, labels: dict[str, str] | None = None) -> dict[str, bytes]:
-    """id → PNG for every chart of an audit report (empty without charts)."""
-    return {c["id"]: render(c, labels) for c in charts or []}
+    """label (图1, the name the Markdown gives the picture) → PNG for every chart of an audit report."""
+    return {c["label"]: render(c, labels) for c in charts or []}

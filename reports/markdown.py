@@ -48,7 +48,7 @@ class Block:
     items: list[list[Run]] = field(default_factory=list)  # bullets / numbered
     rows: list[list[list[Run]]] = field(default_factory=list)  # table, header first
     cls: str | None = None
-    src: str | None = None  # image: `![caption](chart:ID)` names a chart the writer is given
+    src: str | None = None  # image: `![caption](图1)` names a chart (by label) the writer is given
 
     @property
     def text(self) -> str:
@@ -103,7 +103,7 @@ def split_row(line: str) -> list[str]:
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
-_IMAGE = re.compile(r"^!\[(.*)\]\(chart:([A-Za-z0-9_-]+)\)$")  # a chart, by id: the only image there is
+_IMAGE = re.compile(r"^!\[(.*)\]\(([^()\s\\]+)\)$")  # a chart, by its label (图1): the only image there is
 _NUMBERED = re.compile(r"^\d+\.\s+")
 _ATTR = re.compile(r"^\{:\s*((?:\.[A-Za-z][\w-]*\s*)+)\}$")
 _SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
