@@ -7,8 +7,9 @@ of its own, say where things go:
 - `{{正文}}` (or `{{body}}`): where the generated text goes; without it, the template's
   body text is dropped and the generated text is the whole body;
 - `{{印章}}` (or `{{seal}}`): a paragraph holding the seal picture (a floating image
-  positioned as the agency wants): the picture is moved into the signature line
-  (the `.sign` paragraph) of a notice, so it sits over the issuing authority's name;
+  positioned as the agency wants): the picture is moved into the notice's seal line
+  (a `.seal` paragraph), else its signature line (`.sign`), so it sits over the issuing
+  authority's name;
   a document without a signature line keeps it where the template had it.
 Styles the writer needs and the template lacks are copied in from python-docx's own.
 """
@@ -83,7 +84,7 @@ def finish(opened: Opened, sign_paragraphs: list) -> None:
     if not opened.seal:
         return
     if sign_paragraphs:
-        target = sign_paragraphs[-1]._p
+        target = sign_paragraphs[0]._p
         for r in opened.seal:
             target.insert(1 if target.find(qn("w:pPr")) is not None else 0, r)  # anchored at the signature
     elif opened.seal_home is not None:

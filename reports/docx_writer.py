@@ -398,8 +398,9 @@ def to_docx(
             _image(doc, b, (images or {}).get(b.src or ""))
         elif b.kind in ("para", "quote"):
             _paragraph(doc, b, layout)
-            if "sign" in (b.cls or "").split():
-                signs.append(doc.paragraphs[-1])
+            roles = set((b.cls or "").split())
+            if roles & {"sign", "seal"}:  # where the template's seal goes: a `.seal` line first
+                signs.append((0 if "seal" in roles else 1, len(signs), doc.paragraphs[-1]))
             if b.kind == "quote":
                 for r in doc.paragraphs[-1].runs:
                     r.italic = False
@@ -417,7 +418,7 @@ def to_docx(
         elif b.kind == "rule":
             _bottom_border(_empty(doc, layout), "999999")
     if opened:
-        finish(opened, signs)
+        finish(opened, [p for _, _, p in sorted(signs)][:1])
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
