@@ -191,14 +191,14 @@ class Pack:
         return r
 
 
-# Pack files that are data, not rules: settlement model and the pack's own templates.
-PACK_DATA_FILES = ("settlement.yaml", "templates.yaml")
+# Pack files that are data, not rules: settlement model, the pack's own templates, its charts.
+PACK_DATA_FILES = ("settlement.yaml", "templates.yaml", "charts.yaml")
 # A pack file's role decides how it is read; lint prints it. Calendar overrides are found by name
 # (calendar-*.yaml at the pack's top level, e.g. calendar-2027.yaml) or listed in calendar_overrides.
 CALENDAR_GLOB = "calendar-*.yaml"
-ROLES = ("contract", "rules", "facts", "templates", "settlement", "calendar")
+ROLES = ("contract", "rules", "facts", "templates", "settlement", "calendar", "charts")
 _FIXED_ROLES = {"contract.yaml": "contract", PACK_FILE: "facts", "templates.yaml": "templates",
-                "settlement.yaml": "settlement"}
+                "settlement.yaml": "settlement", "charts.yaml": "charts"}
 
 
 def rule_files(root: Path) -> list[Path]:

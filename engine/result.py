@@ -19,6 +19,7 @@ from engine.evaluate import Evaluation, incomplete_details
 from engine.findings import STATUSES
 from engine.money import money
 from engine.pack import Pack
+from engine.series import chart_series
 from facts.evidence import EvidenceSet
 
 # Worst first: a clause's status is the worst of its findings.
@@ -174,6 +175,8 @@ def build(ev: Evaluation, evidence: EvidenceSet | None, as_of_basis: str) -> dic
             if evidence is not None and t in evidence.present_types()
         },
         "unlisted_files": list(evidence.unlisted) if evidence else [],
+        # the data of the audit report's charts, as the pack's charts.yaml declares them
+        "charts": chart_series(ev.pack, evidence.facts if evidence else {}, ev.as_of, ev.period),
     }
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from engine.calendar import provisional_words
 from engine.findings import STATUSES
+from reports.chartdata import audit_charts
 
 SEVERITIES = ("critical", "major", "minor")
 DETAILED = ("breach", "at_risk", "no_evidence")
@@ -154,4 +155,6 @@ def build_audit(result: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
         "calendar": result.get("calendar") or {"years": {}, "sources": []},
         "assumptions": assumptions,
         "follow_up": _follow_up(result.get("follow_up"), by_id, lang),
+        # the pack's charts (charts.yaml) with captions and the data behind them (reports/chartdata.py)
+        "charts": audit_charts(result, lang),
     }

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -24,7 +26,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from reports.docx_template import finish, open_template
 from reports.markdown import Block, Run
+from reports.tablefit import fit_table, text_em, title_lines
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -51,6 +55,7 @@ LAYOUTS = {
     "report": Layout(12, None, 0, 10.5, False),
 }
 SIZES = {"title": 22, 2: 16, 3: 16, 4: 14}
+TEXT_WIDTH_PT = 156 / 25.4 * 72  # the GB/T 9704 text block, 156 mm
 
 
 def _fonts(target, name: str) -> None:
@@ -123,9 +128,40 @@ def _page_number(p, align) -> None:
         r.font.size = Pt(14)
 
 
+# a hyphen inside an id or number (HB-GEN-SCOPE, INC-2026-02): Word and LibreOffice may break a
+# line after an ordinary hyphen, so these are written as non-breaking hyphens (w:noBreakHyphen)
+_INNER_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-(?=[A-Za-z0-9])")
+
+
+def _text_into(run, text: str) -> None:
+    """The run's text, its inner hyphens non-breaking (python-docx reads them back as "-"),
+    a newline a line break."""
+    for k, line in enumerate(text.split("\n")):
+        if k:
+            run.add_break()
+        for i, piece in enumerate(_INNER_HYPHEN.split(line)):
+            if i:
+                run._r.append(OxmlElement("w:noBreakHyphen"))
+            if piece:
+                run.add_text(piece)
+
+
+# an id in brackets after Chinese text in a cell, "设置统一服务电话（HB-OPS-HOTLINE）": LibreOffice
+# breaks such an id at a hyphen (or mid-letter) when it falls at a line's end, whatever the hyphen
+_BRACKETED_ID = re.compile(r"(?<=[\u3400-\u9fff])（[A-Za-z0-9][A-Za-z0-9_.-]*-[A-Za-z0-9_.-]*）")
+
+
+def _id_on_its_line(runs: list[Run], width_pt: float, size: float) -> list[Run]:
+    """In a cell too narrow for its text on one line, a bracketed id starts a line of its own."""
+    if text_em("".join(r.text for r in runs)) * size <= width_pt:
+        return runs
+    return [Run(_BRACKETED_ID.sub(lambda m: "\n" + m.group(0), r.text), r.bold) for r in runs]
+
+
 def _runs(p, runs: list[Run], size: float | None = None, font: str | None = None, color=None) -> None:
     for r in runs:
-        run = p.add_run(r.text)
+        run = p.add_run()
+        _text_into(run, r.text)
         run.bold = r.bold or None
         if size:
             run.font.size = Pt(size)
@@ -188,6 +224,10 @@ def _paragraph(doc, b: Block, layout: Layout) -> None:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _runs(p, b.runs, 26, TITLE_FONT, RED)
         fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    elif "caption" in classes:  # a chart's caption: centred under it, the table's size
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        fmt.keep_with_next = True  # with the data table below
+        _runs(p, b.runs, layout.table_pt)
     elif classes & {"docno", "center"}:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _runs(p, b.runs)
@@ -210,52 +250,157 @@ def _paragraph(doc, b: Block, layout: Layout) -> None:
 
 
 def _table(doc, b: Block, layout: Layout) -> None:
-    if not b.rows:
+    """A table laid out from its content (reports/tablefit.py): a width per column so ids and
+    amounts never break, amounts right-aligned, the header repeated on every page, rows
+    kept whole; a header row with no text (a key/value table) is dropped, not printed blank."""
+    rows = b.rows
+    if rows and not any(_cell_text(c) for c in rows[0]):
+        rows, header = rows[1:], False
+    else:
+        header = True
+    if not rows:
         return
-    ncols = max(len(r) for r in b.rows)
+    texts = [[_cell_text(c) for c in r] for r in rows]
+    fit = fit_table(texts, TEXT_WIDTH_PT, layout.table_pt, header=header)
+    ncols = len(fit.widths)
     t = doc.add_table(rows=0, cols=ncols)
     t.style = doc.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for i, row in enumerate(b.rows):
-        cells = t.add_row().cells
+    t.autofit = False
+    _fixed_layout(t, fit.widths, fit.pad_pt)
+    for i, row in enumerate(rows):
+        tr = t.add_row()
+        _row_props(tr, repeat=header and i == 0)
         for j in range(ncols):
-            p = cells[j].paragraphs[0]
-            p.paragraph_format.first_line_indent = Pt(0)
-            runs = row[j] if j < len(row) else []
-            _runs(p, [Run(r.text, r.bold or i == 0) for r in runs], layout.table_pt, TABLE_FONT)
+            cell = tr.cells[j]
+            cell.width = Pt(fit.widths[j])
+            p = cell.paragraphs[0]
+            fmt = p.paragraph_format
+            fmt.first_line_indent = Pt(0)
+            fmt.space_before = fmt.space_after = Pt(0)
+            fmt.line_spacing = 1.0
+            is_head = header and i == 0
+            if is_head:
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            elif fit.numeric[j]:
+                p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            runs = _id_on_its_line(row[j] if j < len(row) else [], fit.widths[j] - 2 * fit.pad_pt, fit.font_pt)
+            _runs(p, [Run(r.text, r.bold or is_head) for r in runs], fit.font_pt, TABLE_FONT)
     if layout.line_pt:  # keep a little air after a table in a fixed-pitch document
         doc.add_paragraph()
 
 
-def to_docx(blocks: list[Block], layout_name: str, title: str, author: str, day: dt.date | None = None) -> bytes:
+def _cell_text(runs: list[Run]) -> str:
+    return "".join(r.text for r in runs)
+
+
+def _fixed_layout(t, widths: list[float], pad_pt: float) -> None:
+    """Fixed layout with our grid: Word and LibreOffice then use these widths, not equal ones."""
+    tbl = t._tbl
+    tblPr = tbl.tblPr
+    for tag, attrs in (("w:tblW", {"w:w": str(round(sum(widths) * 20)), "w:type": "dxa"}), ("w:tblLayout", {"w:type": "fixed"}), ("w:tblCellMar", None)):
+        old = tblPr.find(qn(tag))
+        if old is not None:
+            tblPr.remove(old)
+        el = OxmlElement(tag)
+        if attrs is None:  # cell margins: left and right as fitted
+            for side in ("left", "right"):
+                m = OxmlElement(f"w:{side}")
+                m.set(qn("w:w"), str(round(pad_pt * 20)))
+                m.set(qn("w:type"), "dxa")
+                el.append(m)
+        else:
+            for k, v in attrs.items():
+                el.set(qn(k), v)
+        tblPr.append(el)
+    _order_tblpr(tblPr)
+    grid = tbl.tblGrid
+    for col, w in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
+        col.set(qn("w:w"), str(round(w * 20)))
+
+
+# ECMA-376 order of w:tblPr children (Word refuses a file whose order is wrong)
+_TBLPR_ORDER = [
+    qn(f"w:{t}")
+    for t in (
+        "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+        "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription"
+    ).split()
+]
+
+
+def _order_tblpr(tblPr) -> None:
+    children = list(tblPr)
+    rank = {tag: i for i, tag in enumerate(_TBLPR_ORDER)}
+    children.sort(key=lambda el: rank.get(el.tag, len(rank)))
+    for el in children:
+        tblPr.remove(el)
+        tblPr.append(el)
+
+
+def _row_props(tr, repeat: bool) -> None:
+    """Rows never split across pages; the header row repeats on each page."""
+    trPr = tr._tr.get_or_add_trPr()
+    trPr.append(OxmlElement("w:cantSplit"))
+    if repeat:
+        trPr.append(OxmlElement("w:tblHeader"))
+
+
+def to_docx(
+    blocks: list[Block],
+    layout_name: str,
+    title: str,
+    author: str,
+    day: dt.date | None = None,
+    images: dict[str, bytes] | None = None,
+    template: Path | None = None,
+) -> bytes:
     """The document's bytes; its created/modified times are `day` (the audit's as-of or the notice's
-    issue date) at 00:00, never "now" (reports/output.fixed_zip fixes the zip timestamps)."""
+    issue date) at 00:00, never "now" (reports/output.fixed_zip fixes the zip timestamps).
+
+    `images`: chart id → PNG for `image` blocks. `template`: an agency's .docx whose styles, page,
+    header and footer are used as they are (reports/docx_template.py); without one, the GB/T 9704
+    page and fonts are set here."""
     layout = LAYOUTS[layout_name]
-    doc = Document()
-    _style(doc, "Normal", BODY_FONT, layout.body_pt)
-    _style(doc, "Title", TITLE_FONT, SIZES["title"])
-    _style(doc, "Heading 1", H1_FONT, SIZES[2])
-    _style(doc, "Heading 2", H2_FONT, SIZES[3] if layout.line_pt else 14)
-    _style(doc, "Heading 3", H1_FONT if not layout.line_pt else BODY_FONT, SIZES[4] if not layout.line_pt else 16)
-    _page(doc, layout)
+    opened = open_template(template) if template is not None else None
+    doc = opened.doc if opened else Document()
+    if opened is None:
+        _style(doc, "Normal", BODY_FONT, layout.body_pt)
+        doc.styles["Normal"].paragraph_format.widow_control = True  # no lone line at a page's top or foot
+        _style(doc, "Title", TITLE_FONT, SIZES["title"])
+        _style(doc, "Heading 1", H1_FONT, SIZES[2])
+        _style(doc, "Heading 2", H2_FONT, SIZES[3] if layout.line_pt else 14)
+        _style(doc, "Heading 3", H1_FONT if not layout.line_pt else BODY_FONT, SIZES[4] if not layout.line_pt else 16)
+        _page(doc, layout)
     cp = doc.core_properties
     cp.title, cp.author, cp.last_modified_by, cp.language = title, author, author, "zh-CN"
     stamp = dt.datetime.combine(day or dt.date(2000, 1, 1), dt.time())
     cp.created = cp.modified = stamp
     cp.revision = 1
+    cp.comments = ""  # python-docx's template says "generated by python-docx"
+    cp.subject = title
+    signs: list = []
     for b in blocks:
         if b.kind == "heading":
             level = min(b.level, 4)
             p = doc.add_paragraph(style="Title" if level == 1 else f"Heading {level - 1}")
-            _runs(p, b.runs)
+            if level == 1:
+                _title_runs(p, b.runs)
+            else:
+                _runs(p, b.runs)
             if level == 1:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 _title_border_off(p)
             elif layout.indent_chars:
                 p.paragraph_format.first_line_indent = Pt(layout.body_pt * layout.indent_chars)
             _heading_spacing(p, layout, level)
+        elif b.kind == "image":
+            _image(doc, b, (images or {}).get(b.src or ""))
         elif b.kind in ("para", "quote"):
             _paragraph(doc, b, layout)
+            roles = set((b.cls or "").split())
+            if roles & {"sign", "seal"}:  # where the template's seal goes: a `.seal` line first
+                signs.append((0 if "seal" in roles else 1, len(signs), doc.paragraphs[-1]))
             if b.kind == "quote":
                 for r in doc.paragraphs[-1].runs:
                     r.italic = False
@@ -272,9 +417,39 @@ def to_docx(blocks: list[Block], layout_name: str, title: str, author: str, day:
             _table(doc, b, layout)
         elif b.kind == "rule":
             _bottom_border(_empty(doc, layout), "999999")
+    if opened:
+        finish(opened, [p for _, _, p in sorted(signs)][:1])
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def _image(doc, b: Block, png: bytes | None) -> None:
+    """A chart across the text block, kept on the page of its caption (the next paragraph)."""
+    if png is None:
+        return
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fmt = p.paragraph_format
+    fmt.first_line_indent = Pt(0)
+    fmt.keep_with_next = True
+    fmt.space_before, fmt.space_after = Pt(6), Pt(0)
+    fmt.line_spacing = 1.0
+    p.add_run().add_picture(io.BytesIO(png), width=Mm(150))
+    p._p.xpath(".//wp:docPr")[0].set("descr", b.text)
+
+
+def _title_runs(p, runs: list[Run]) -> None:
+    """The title on balanced lines (a line break where title_lines cuts), kept on one page."""
+    lines = title_lines("".join(r.text for r in runs), TEXT_WIDTH_PT / SIZES["title"])
+    bold = any(r.bold for r in runs)
+    for i, line in enumerate(lines):
+        run = p.add_run(line)
+        run.bold = bold or None
+        if i < len(lines) - 1:
+            run.add_break()
+    p.paragraph_format.keep_together = True
+    p.paragraph_format.widow_control = True
 
 
 def _empty(doc, layout: Layout):

@@ -48,6 +48,7 @@ class Block:
     items: list[list[Run]] = field(default_factory=list)  # bullets / numbered
     rows: list[list[list[Run]]] = field(default_factory=list)  # table, header first
     cls: str | None = None
+    src: str | None = None  # image: `![caption](图1)` names a chart (by label) the writer is given
 
     @property
     def text(self) -> str:
@@ -102,6 +103,7 @@ def split_row(line: str) -> list[str]:
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_IMAGE = re.compile(r"^!\[(.*)\]\(([^()\s\\]+)\)$")  # a chart, by its label (图1): the only image there is
 _NUMBERED = re.compile(r"^\d+\.\s+")
 _ATTR = re.compile(r"^\{:\s*((?:\.[A-Za-z][\w-]*\s*)+)\}$")
 _SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
@@ -131,7 +133,10 @@ def parse(text: str) -> list[Block]:
                 blocks[-1].cls = " ".join(c.lstrip(".") for c in m.group(1).split())
             i += 1
             continue
-        if m := _HEADING.match(s):
+        if m := _IMAGE.match(s):
+            flush()
+            blocks.append(Block("image", runs=inline(m.group(1)), src=m.group(2)))
+        elif m := _HEADING.match(s):
             flush()
             blocks.append(Block("heading", level=len(m.group(1)), runs=inline(m.group(2).strip())))
         elif s == "---":

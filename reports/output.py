@@ -30,6 +30,7 @@ class Rendered:
     author: str
     data: dict[str, Any]  # the JSON form
     date: dt.date | None = None  # the document's date (audit as-of, notice issue date): its metadata times
+    template: Path | None = None  # an agency's Word template (.docx) whose styles, header and page are reused
 
 
 def dump_json(obj: Any) -> str:
@@ -65,6 +66,16 @@ def fixed_zip(data: bytes, day: dt.date | None) -> bytes:
     return out.getvalue()
 
 
+def _images(r: Rendered, blocks: list) -> dict[str, bytes]:
+    """PNG of every chart the document shows (drawn only when it has one: matplotlib is slow to load)."""
+    if not any(b.kind == "image" for b in blocks):
+        return {}
+    from reports.charts import render_all
+    from reports.templating import labels
+
+    return render_all(r.data.get("charts"), labels(r.pack, r.lang))
+
+
 def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
     if fmt not in allowed:
         raise InputError(f"expected one of {', '.join(allowed)}, got {fmt!r}", field="--format")
@@ -77,10 +88,11 @@ def to_bytes(r: Rendered, fmt: str) -> bytes:
     if fmt == "json":
         return (dump_json(r.data) + "\n").encode("utf-8")
     blocks = parse(r.markdown)
+    images = _images(r, blocks)
     if fmt == "html":
-        return to_html(blocks, r.title, r.lang, r.pack, r.layout).encode("utf-8")
+        return to_html(blocks, r.title, r.lang, r.pack, r.layout, images=images).encode("utf-8")
     if fmt == "docx":
-        return fixed_zip(to_docx(blocks, r.layout, r.title, r.author, r.date), r.date)
+        return fixed_zip(to_docx(blocks, r.layout, r.title, r.author, r.date, images=images, template=r.template), r.date)
     raise InputError(f"unknown format {fmt!r}", field="--format")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import html.parser
 import json
 import xml.etree.ElementTree as ET
@@ -82,8 +83,10 @@ def test_html_escapes_evidence_and_is_well_formed(tmp_path: Path, result: dict) 
     page = out.read_text(encoding="utf-8")
     root = ET.fromstring(page.split("\n", 1)[1])  # well-formed XML after the doctype line
     assert not list(root.iter("{http://www.w3.org/1999/xhtml}script")) and not list(root.iter("script"))
-    assert not list(root.iter("{http://www.w3.org/1999/xhtml}img"))
-    assert "<script>" not in page and "<img" not in page and "<b>" not in page
+    # the only pictures are the charts, embedded as data: URIs; the planted <img> is text
+    imgs = list(root.iter("{http://www.w3.org/1999/xhtml}img"))
+    assert all(i.get("src", "").startswith("data:image/png;base64,") for i in imgs)
+    assert "<script>" not in page and "<img src=x" not in page and "<b>" not in page
     assert "&lt;script&gt;" in page and "&lt;img src=x" in page and "&amp;" in page
     assert "http://" not in page.replace("http://www.w3.org/1999/xhtml", "")  # self-contained
 
@@ -107,7 +110,7 @@ def test_html_escapes_evidence_and_is_well_formed(tmp_path: Path, result: dict) 
     p = Strict()
     p.feed(page)
     p.close()
-    assert not p.stack and "script" not in p.tags and "img" not in p.tags
+    assert not p.stack and "script" not in p.tags  # img: only the charts' data: URIs (checked above)
 
 
 def test_markdown_cannot_break_out(tmp_path: Path, result: dict) -> None:
@@ -168,7 +171,7 @@ def test_xlsx_findings(tmp_path: Path, result: dict) -> None:
     rows = [dict(zip(header, [c.value for c in r], strict=True)) for r in ws.iter_rows(min_row=2)]
     assert len(rows) == len(result["findings"])
     breach = [r for r in rows if r["状态"] == "违约" and r["条款"] == "四（三）6"]
-    assert breach and breach[0]["期限"] == "2026-11-06"
+    assert breach and breach[0]["期限"] == dt.datetime(2026, 11, 6)  # a real Excel date
     assert "证据 manifest" in wb.sheetnames and "条款 clauses" in wb.sheetnames
 
 
