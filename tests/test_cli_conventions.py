@@ -198,6 +198,8 @@ def test_help_shows_types_and_choices_and_keeps_every_word(capsys, path: list[st
     code, out, _ = run(capsys, *path, "--help")
     assert code == 0
     assert "…" not in out  # rich cut a long Chinese run with an ellipsis
+    words = " ".join(re.sub(r"[│╭╮╰╯─]", " ", out).split())  # help wraps: compare the words
+    assert "显示本帮助并退出 / show this message and exit." in words  # --help itself too
     opts = re.findall(r"│\s+\*?\s*(--[a-z-]+)(?:\s+-\w)?\s+(\S+)", out)
     assert all(t != "<str>" for _, t in opts), opts
 

@@ -33,7 +33,7 @@ PackOpt = typer.Option(
     None, "--pack", metavar="PACK",
     help="使用规则包的日历补充文件（先于 --calendar） / use the rule pack's calendar override files (before any --calendar).",
 )  # fmt: skip
-DATE_HELP = "日期，如 2026-09-30、2026/9/30、2026年9月30日 / a date, e.g. 2026-09-30, 2026/9/30, 2026年9月30日"
+DATE_HELP = "日期，如 2026-09-30、 2026/9/30 或 2026年9月30日 / a date, e.g. 2026-09-30, 2026/9/30, 2026年9月30日"
 
 
 MAX_DAYS = 36500  # a hundred years of days: any count beyond it is a typo (and would leave the calendar)

@@ -233,7 +233,7 @@ def check(
     pack: Path = typer.Option(..., "--pack", metavar="PACK", help="规则包文件夹 / rule pack folder."),
     as_of: dt.date | None = typer.Option(
         None, "--as-of", parser=date_parser("--as-of"),
-        help="核查基准日（默认：证据覆盖的最后一天），如 2026-12-31、2026/12/31、2026年12月31日 / "
+        help="核查基准日（默认：证据覆盖的最后一天），如 2026-12-31、 2026/12/31 或 2026年12月31日 / "
         "audit date (default: the last day the evidence covers).",
     ),  # fmt: skip
     period: str | None = typer.Option(

@@ -100,6 +100,21 @@ def _fold_cjk_help() -> None:
     rich_utils._make_rich_text = folded
 
 
+HELP_HELP = "显示本帮助并退出 / show this message and exit."
+
+
+def _bilingual_help_option(command) -> None:
+    """`--help` itself says what it does in Chinese first, like every other option."""
+    try:
+        option = command.get_help_option(typer.Context(command))
+    except Exception:  # pragma: no cover - a future typer/click without this API: keep its text
+        return
+    if option is not None:
+        option.help = HELP_HELP
+    for sub in getattr(command, "commands", {}).values():
+        _bilingual_help_option(sub)
+
+
 def _usage_line(exc: Exception) -> str:
     """A usage error from the command-line parser (missing option, unknown option, extra argument), in one line."""
     text = " ".join(exc.format_message().split()) if hasattr(exc, "format_message") else str(exc)
@@ -115,10 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     """
     _DEBUG["on"] = False
     args = sys.argv[1:] if argv is None else list(argv)
+    command = typer.main.get_command(app)
     if len(args) <= 1 or "--help" in args:  # help, or a group given alone (shows its help)
         _fold_cjk_help()
+        _bilingual_help_option(command)
     try:
-        rv = app(args=args, prog_name="lvyue", standalone_mode=False)
+        rv = command.main(args=args, prog_name="lvyue", standalone_mode=False)
     except InputError as exc:
         typer.echo("error: " + " ".join(str(exc).split()), err=True)
         return 2

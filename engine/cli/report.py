@@ -182,7 +182,7 @@ def prepay(
     pack: Path | None = typer.Option(None, "--pack", metavar="PACK", help=PACK_HELP),
     payment_date: dt.date | None = typer.Option(
         None, "--payment-date", parser=date_parser("--payment-date"),
-        help="计划或实际付款日，如 2027-04-20、2027年4月20日 / planned or actual payment date.",
+        help="计划或实际付款日，如 2027-04-20 或 2027年4月20日 / planned or actual payment date.",
     ),  # fmt: skip
     fmt: Literal["md", "html", "docx", "json"] = typer.Option(
         "md", "--format", parser=choice_parser("--format", PREPAY_FORMATS), help="格式 / format."
@@ -228,7 +228,7 @@ def notice(
     ),
     issue_date: dt.date | None = typer.Option(
         None, "--issue-date", parser=date_parser("--issue-date"),
-        help="发文日期（默认：核查基准日），如 2027-01-05、2027年1月5日 / date of issue (default: the audit date).",
+        help="发文日期（默认：核查基准日），如 2027-01-05 或 2027年1月5日 / date of issue (default: the audit date).",
     ),  # fmt: skip
     fmt: Literal["docx", "md", "html"] = typer.Option(
         "docx", "--format", parser=choice_parser("--format", NOTICE_FORMATS), help="格式 / format."
