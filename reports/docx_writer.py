@@ -192,6 +192,19 @@ def _bottom_border(p, color: str = "CC0000") -> None:
     _put_pbdr(ppr, borders)
 
 
+def _rules(p, top: str | None, bottom: str | None) -> None:
+    """Black rules above and/or below a paragraph (w:sz in eighths of a point)."""
+    borders = OxmlElement("w:pBdr")
+    for side, size in (("top", top), ("bottom", bottom)):
+        if size is None:
+            continue
+        el = OxmlElement(f"w:{side}")
+        for k, v in (("w:val", "single"), ("w:sz", size), ("w:space", "1"), ("w:color", "000000")):
+            el.set(qn(k), v)
+        borders.append(el)
+    _put_pbdr(p._p.get_or_add_pPr(), borders)
+
+
 # children of w:pPr that must follow w:pBdr (ECMA-376 order)
 _AFTER_PBDR = {
     qn(f"w:{t}")
@@ -247,6 +260,13 @@ def _paragraph(doc, b: Block, layout: Layout) -> None:
         _bottom_border(p)
     if "receipt" in classes:
         fmt.space_before = Pt(layout.body_pt * 2)
+    if classes & {"cc", "imprint"}:  # 版记 (GB/T 9704 §7.4): 4号, one character in, between rules
+        fmt.first_line_indent = Pt(0)
+        fmt.left_indent = fmt.right_indent = Pt(14)
+        for r in p.runs:
+            r.font.size = Pt(14)
+        # a thick rule above the first item and below the last, thin ones between
+        _rules(p, top="12" if "cc" in classes or "imprint" not in classes else "4", bottom="12" if "imprint" in classes else None)
 
 
 def _table(doc, b: Block, layout: Layout) -> None:

@@ -92,12 +92,19 @@ def as_money(value: Any) -> Decimal | None:
         return None
 
 
+_ZH_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
 def _period(f: dict[str, Any]) -> tuple[Any, Any]:
-    """`start..end` as two dates; a period written otherwise (2026Q3) kept as text in the first."""
+    """The finding's period as two dates, written `start..end`, 2026年9月1日至2026年9月14日 or one
+    Chinese date (a single day); a period written otherwise (2026Q3) kept as text in the first."""
     text = str(f.get("period") or "")
     start, _, end = text.partition("..")
     if as_date(start) and as_date(end):
         return as_date(start), as_date(end)
+    days = [dt.date(int(y), int(m), int(d)) for y, m, d in _ZH_DATE.findall(text)]
+    if len(days) in (1, 2) and _ZH_DATE.sub("", text).strip() in ("", "至"):
+        return days[0], days[-1]
     return text or None, None
 
 

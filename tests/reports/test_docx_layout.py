@@ -121,3 +121,24 @@ def test_fit_keeps_tokens_whole_and_gives_text_the_rest() -> None:
     assert fit.widths[2] >= len("5,262,040.00") * 0.6 * 10.5
     assert fit.widths[1] > fit.widths[0] and abs(sum(fit.widths) - PAGE_PT) < 0.01
     assert Pt(fit.widths[1])  # a length Word accepts
+
+
+def test_imprint_lines_sit_between_rules() -> None:
+    """版记: a thick rule above 抄送, a thin one between, a thick one under 印发机关和日期 (GB/T 9704 §7.4)."""
+    import io
+
+    from reports.docx_writer import to_docx
+    from reports.markdown import parse
+
+    md = "# 整改通知书\n\n抄送：某某局。\n{: .cc .to}\n\n某某局办公室　　2027年1月5日印发\n{: .imprint .to}\n"
+    d = docx.Document(io.BytesIO(to_docx(parse(md), "official", "整改通知书", "某某局", dt.date(2027, 1, 5))))
+    cc, imprint = d.paragraphs[-2], d.paragraphs[-1]
+
+    def rule(p, side: str) -> str | None:
+        el = p._p.pPr.find(qn("w:pBdr"))
+        got = el.find(qn(f"w:{side}")) if el is not None else None
+        return got.get(qn("w:sz")) if got is not None else None
+
+    assert (rule(cc, "top"), rule(cc, "bottom")) == ("12", None)
+    assert (rule(imprint, "top"), rule(imprint, "bottom")) == ("4", "12")
+    assert cc.runs[0].font.size == Pt(14) and cc.paragraph_format.first_line_indent == 0

@@ -62,3 +62,18 @@ def test_every_sheet_filters_and_freezes_its_header(book) -> None:
     for ws in wb:
         assert ws.freeze_panes == "A2", ws.title
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
+
+
+@pytest.mark.parametrize(
+    "text, start, end",
+    [
+        ("2026-09-01..2026-09-14", dt.date(2026, 9, 1), dt.date(2026, 9, 14)),
+        ("2026年9月1日至2026年9月14日", dt.date(2026, 9, 1), dt.date(2026, 9, 14)),
+        ("2026年9月20日", dt.date(2026, 9, 20), dt.date(2026, 9, 20)),  # one day, written once
+        ("2026Q3", "2026Q3", None),  # not a span of dates: kept as written
+    ],
+)
+def test_the_period_becomes_two_dates_however_written(text: str, start, end) -> None:
+    from reports.xlsx import _period
+
+    assert _period({"period": text}) == (start, end)
