@@ -21,7 +21,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -265,6 +265,12 @@ def _paragraph(doc, b: Block, layout: Layout) -> None:
         fmt.left_indent = fmt.right_indent = Pt(14)
         for r in p.runs:
             r.font.size = Pt(14)
+        if "imprint" in classes and "　　" in b.text:  # 印发机关 at the left, 印发日期 at the right
+            organ, date = b.text.split("　　", 1)
+            for r in list(p.runs):
+                r._r.getparent().remove(r._r)
+            _runs(p, [Run(organ.strip()), Run("\t"), Run(date.strip())], 14)
+            fmt.tab_stops.add_tab_stop(Pt(TEXT_WIDTH_PT - 28), WD_TAB_ALIGNMENT.RIGHT)
         # a thick rule above the first item and below the last, thin ones between
         _rules(p, top="12" if "cc" in classes or "imprint" not in classes else "4", bottom="12" if "imprint" in classes else None)
 

@@ -55,8 +55,12 @@ def token_em(text: str) -> float:
     return latin_em(text)
 
 
+# a file name is read as one thing too: 资源申请.xlsx, not 资源申 / 请.xlsx
+_FILE = re.compile(r"[^\s|，、；：（）()「」]+\.(?:xlsx|xls|csv|docx|pdf|yaml)")
+
+
 def latin_em(text: str) -> float:
-    return max((text_em(t) for t in _TOKEN.findall(text)), default=0.0)
+    return max((text_em(t) for t in _TOKEN.findall(text) + _FILE.findall(text)), default=0.0)
 
 
 def is_number(text: str) -> bool:
