@@ -20,6 +20,10 @@ _DATE = r"(\d{4})-(\d{2})-(\d{2})"
 _IN_TEXT = re.compile(r"(?<![A-Za-z0-9_\-])" + _DATE + r"(?:[T ](\d{2}:\d{2})(?::\d{2})?)?(?![A-Za-z0-9_\-])")
 _DOTS = re.compile(r"(?<![A-Za-z0-9_\-])(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})(?![A-Za-z0-9_\-])")
 _DERIVED = re.compile(r"^[a-z][a-z0-9_]* = [^（]+（(.*)）$", re.S)  # a derived value's explanation: name = value（how）
+_MONTH_DOTS = re.compile(r"(?<![A-Za-z0-9_\-])(\d{4}-\d{2})\.\.(\d{4}-\d{2})(?![A-Za-z0-9_\-])")
+_MONTH = re.compile(r"(?<![A-Za-z0-9_\-.])(\d{4})-(0[1-9]|1[0-2])(?![A-Za-z0-9_\-]|\.\d)")
+_LABEL = re.compile(r"(?<![A-Za-z0-9_\-])(\d{4})([QH])([1-4])(?![A-Za-z0-9_\-])")
+_QUARTERS = {"Q1": "第一季度", "Q2": "第二季度", "Q3": "第三季度", "Q4": "第四季度", "H1": "上半年", "H2": "下半年"}
 _GAP = re.compile(r"(\d日) (?=[\u4e00-\u9fff])")
 _WHOLE_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _WHOLE_MONEY = re.compile(r"^-?\d+\.\d{2}$")
@@ -51,8 +55,10 @@ def cn_period(start: dt.date | str | None, end: dt.date | str | None) -> str:
 
 
 def zh_dates(text: str) -> str:
-    """Every ISO date (and date-time) standing alone in a Chinese text written as 2026年10月8日(10:30);
-    a range from a day to the same day written as that day."""
+    """Every ISO date (and date-time) standing alone in a Chinese text written as 2026年10月8日(10:30),
+    a month 2026-07 as 2026年7月, a period label 2026Q4 / 2026H2 as 2026年第四季度 / 2026年下半年;
+    a range from a day to the same day written as that day, `..` between dates or months as 至.
+    Ids that hold such digits (RR-2026-07, KH-2026H2) are left alone."""
     if not text:
         return text
 
@@ -65,6 +71,9 @@ def zh_dates(text: str) -> str:
 
     text = _DOTS.sub(r"\1至\2", text)
     text = _RANGE.sub(r"\1", _IN_TEXT.sub(one, text))
+    text = _MONTH_DOTS.sub(r"\1至\2", text)
+    text = _MONTH.sub(lambda m: f"{m.group(1)}年{int(m.group(2))}月", text)
+    text = _LABEL.sub(lambda m: f"{m.group(1)}年{_QUARTERS.get(m.group(2) + m.group(3), m.group(0)[4:])}", text)
     return _GAP.sub(r"\1", text)  # 2026年9月20日 为 → 2026年9月20日为
 
 

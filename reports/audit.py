@@ -172,7 +172,10 @@ def _matrix(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def _follow_up(fu: dict[str, Any] | None, by_id: dict[str, dict[str, Any]], lang: str) -> dict[str, Any] | None:
+def _follow_up(
+    fu: dict[str, Any] | None, by_id: dict[str, dict[str, Any]], lang: str, notices: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any] | None:
+    """The comparison with the last audit; a deadline set by a notice on record is the notice's."""
     if not fu:
         return None
     since = fu.get("since_last") or {}
@@ -194,10 +197,13 @@ def _follow_up(fu: dict[str, Any] | None, by_id: dict[str, dict[str, Any]], lang
             "rule": f.get("rule", fid.split(":")[0]),
             "message": zh_dates(msg) if zh else msg,
             "first_seen": day(led.get("first_seen")),
-            "deadline": day(led.get("deadline")),
+            "deadline": day(((notices or {}).get(fid) or {}).get("deadline") or led.get("deadline")),
             "state": led.get("state"),
             "escalation": _escalation(led.get("escalation")),
-            "notices": [n if isinstance(n, str) else (n.get("number") or n.get("kind") or "") for n in led.get("notices") or []],
+            "notices": list(dict.fromkeys(
+                [n if isinstance(n, str) else (n.get("number") or n.get("kind") or "") for n in led.get("notices") or []]
+                + ([notices[fid]["number"]] if notices and fid in notices else [])
+            )),
         }
 
     groups = {k: [row(i) for i in since.get(k) or []] for k in ("new", "rectified", "overdue", "recurring")}
@@ -260,7 +266,7 @@ def build_audit(result: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
         "unlisted": result.get("unlisted_files") or [],
         "calendar": result.get("calendar") or {"years": {}, "sources": []},
         "assumptions": assumptions,
-        "follow_up": _follow_up(result.get("follow_up"), by_id, lang),
+        "follow_up": _follow_up(result.get("follow_up"), by_id, lang, notices),
         "fact_types": names if lang == "zh" else {},
         "dates": _dates(result, lang),
     }

@@ -28,6 +28,7 @@ from reports.audit import cite_zh, cites_zh, fact_type_names, types_zh
 KINDS = {"rectification": "整改通知书", "warning": "警示函"}
 ACTIONABLE = ("breach", "at_risk")
 CLOSED_STATES = ("rectified", "rectified_late", "resolved")  # engine/ledger/followup.py CLOSED
+NOTES_SHOWN = 3  # a finding's notes quoted in a notice (the audit report lists them all)
 FALLBACK_DAYS_PARAM = "rectify_working_days"  # used when a rule states no remediation period
 CN_NUM = "零一二三四五六七八九十"
 _NUMBER = re.compile(r"^\S*〔(\d{4})〕([1-9]\d*)?\s*号$")
@@ -162,7 +163,10 @@ def _caveats(f: dict[str, Any], names: dict[str, str]) -> list[str]:
     for n in f.get("notes") or []:
         strict = details.get("reading_sensitive") and n.startswith("仅按严格读法")
         out.append("本项" + n if strict else n)
-    return [cites_zh(types_zh(zh_dates(x), names)) for x in out]
+    out = [cites_zh(types_zh(zh_dates(x), names)) for x in out]
+    if len(out) > NOTES_SHOWN:  # one note per day of a long run: the first ones stand for the rest
+        out = [*out[: NOTES_SHOWN - 1], f"另有{len(out) - NOTES_SHOWN + 1}条同类说明，详见核查报告"]
+    return out
 
 
 def _table(result: dict[str, Any], pack: Pack) -> dict[str, Any]:

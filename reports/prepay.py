@@ -289,16 +289,23 @@ class PrepayCheck:
             if led.get("state") in CLOSED_STATES:
                 continue
             remedy = remediation(f, notices.get(f["id"]), self.result["as_of"], provisional)
-            deadline = led.get("deadline") or (remedy or {}).get("date")
+            # a notice on record sets the deadline (the one the notice states); else the ledger's, else the finding's
+            deadline = remedy["date"] if remedy and remedy.get("from_notice") else led.get("deadline") or (remedy or {}).get("date")
             if not deadline or dt.date.fromisoformat(str(deadline)) >= self.check_date:
                 continue
             # the one wording of the deadline (reports/remedy.py): from the notice, else as if issued on the as-of date
             words = remedy["text"] if remedy and remedy["date"] == str(deadline) else f"{cn_date(str(deadline))}前"
+            if remedy and remedy.get("from_notice") and remedy["date"] == str(deadline):
+                why = f"按整改通知书{remedy['notice']}计"
+            elif remedy and remedy["date"] == str(deadline):
+                why = "未见整改通知书，按核查基准日下达计"
+            else:
+                why = f"{cn_date(led['first_seen'])}核查时所定期限" if led.get("first_seen") else "台账所记期限"
             row = {"id": f["id"], "clause": f.get("clause"), "title": f.get("title"), "deadline": str(deadline),
                    "deadline_text": words, "message": (f.get("message") or {}).get("zh", "")}  # fmt: skip
             out.append(row)
             self.blockers.append(
-                blocker("open_breach", f"{f.get('clause')} {f.get('title')}：整改期限{deadline}已过仍未整改（{words}；{f['id']}）", f.get("clause"))
+                blocker("open_breach", f"{f.get('clause')} {f.get('title')}：整改期限{deadline}已过仍未整改（{why}；{f['id']}）", f.get("clause"))
             )
         return out
 

@@ -72,7 +72,7 @@ def test_rectification_docx(tmp_path: Path, path: Path, result: dict) -> None:
     assert slip[1:5] == [f"文件：{NUMBER}整改通知书", "签收单位：鹤壁城市云计算有限公司", "签收人（签字）：＿＿＿＿＿＿＿＿", "签收日期：＿＿＿＿年＿＿月＿＿日"]  # fmt: skip
     assert all(len(t) <= 28 for t in slip[1:5])  # 28 characters of 3号 fill the 156 mm line
     # 版记 last: 抄送 and 印发机关/印发日期 from the pack (templates/notice.yaml), never from Python
-    assert texts[-2:] == ["抄送：鹤壁市财政局。", "鹤壁市行政审批和政务信息管理局办公室　　2026年11月2日印发"]
+    assert texts[-2:] == ["抄送：鹤壁市财政局。", "鹤壁市行政审批和政务信息管理局办公室　2026年11月2日印发"]
 
     # GB/T 9704-2012 page and fonts
     s = d.sections[0]

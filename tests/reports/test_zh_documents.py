@@ -172,6 +172,8 @@ def followed(tmp_path_factory: pytest.TempPathFactory) -> dict:
     assert run("notice", result, *args, "--issue", "--ledger", ledger, "-o", notice) == 0
     assert run("report", "audit", result, "-o", d / "audit.md") == 0
     assert run("report", "audit", result, "--format", "docx", "-o", d / "audit.docx") == 0
+    assert run("report", "prepay", result, "--payment-date", "2027-04-20", "--format", "json", "-o", d / "prepay.json") == 0
+    assert run("report", "prepay", result, "--payment-date", "2027-04-20", "-o", d / "prepay.md") == 0
     with store.read(ledger) as conn:
         recorded = store.notices(conn)
     return {
@@ -181,6 +183,8 @@ def followed(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "audit": (d / "audit.md").read_text(encoding="utf-8"),
         "audit_docx": docx_text(d / "audit.docx"),
         "recorded": recorded,
+        "prepay": json.loads((d / "prepay.json").read_text(encoding="utf-8")),
+        "prepay_md": (d / "prepay.md").read_text(encoding="utf-8"),
     }
 
 
@@ -237,3 +241,15 @@ def test_the_notice_deadline_is_the_audit_reports_for_every_finding(followed: di
     # before the notice, the report said how the deadline is counted and the date if issued on the as-of date
     assert "**整改期限：自整改通知书下达之日起5个工作日；如于核查基准日2026年12月31日下达，为2027年1月8日前**" in followed["before"]
     assert "2027年1月12日" not in followed["before"]
+
+
+def test_the_prepayment_check_states_the_notices_deadline(followed: dict) -> None:
+    """Paid on 2027-04-20: the breaches the notice listed are overdue against its deadline, said its way."""
+    (n,) = followed["recorded"]
+    rows = {b["id"]: b for b in followed["prepay"]["open_breaches"]}
+    for item in n["items"]:
+        if item["finding_id"] in rows:
+            assert rows[item["finding_id"]]["deadline"] == item["deadline"] == "2027-01-12"
+            assert rows[item["finding_id"]]["deadline_text"] == f"2027年1月12日前（自整改通知书{NUMBER}下达之日2027年1月5日起5个工作日）"
+    assert {i["finding_id"] for i in n["items"]} & set(rows)  # there are such rows
+    assert f"整改期限2027年1月12日已过仍未整改（按整改通知书{NUMBER}计" in followed["prepay_md"]
