@@ -159,6 +159,8 @@ def _finding(
         "conclusion_invalid": (f.get("details") or {}).get("conclusion_invalid"),
         # the obligation's own dates (due date, latest notice day, late days) computed over a guessed year
         "provisional_words": provisional_words(f),
+        # the same without the remediation deadline, whose provisional note goes with the deadline itself
+        "dates_provisional_words": provisional_words({"details": f.get("details") or {}}),
     }
 
 
