@@ -45,6 +45,14 @@ def period_words(spec: dict[str, Any] | None = None, explanation: dict[str, Any]
     return ""
 
 
+def _period_en(words: str) -> str:
+    """5个工作日 → 5 working days; 15日 → 15 days; 1个月 → 1 month(s)."""
+    m = re.match(r"^(\d+)(个工作日|日|个月)$", words)
+    if not m:
+        return words
+    return f"{m.group(1)} " + {"个工作日": "working days", "日": "days", "个月": "month(s)"}[m.group(2)]
+
+
 def notices_of(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """finding id → the latest notice that lists it ({kind, number, issue_date, deadline}): from the
     result's follow-up and from the ledger the result names (a notice issued after the audit)."""
@@ -96,6 +104,7 @@ def remediation(
             "date_zh": cn_date(d["date"]),
             "label": basis or "履行期限",
             "text": f"{cn_date(d['date'])}前",
+            "text_en": f"by {d['date']}",
             "from_notice": False,
             "provisional": bool(d.get("provisional")),
             "provisional_years": list(ex.get("provisional_years") or []),
@@ -107,6 +116,7 @@ def remediation(
             "date_zh": cn_date(notice["deadline"]),
             "label": "整改期限",
             "text": f"{cn_date(notice['deadline'])}前（自整改通知书{notice['number']}下达之日{cn_date(notice['issue_date'])}起{period}）",
+            "text_en": f"by {notice['deadline']} ({_period_en(period)} from notice {notice['number']} issued {notice['issue_date']})",
             "from_notice": True,
             "notice": notice["number"],
             "provisional": int(notice["deadline"][:4]) in (provisional_years or set()),
@@ -117,6 +127,7 @@ def remediation(
         "date_zh": cn_date(d["date"]),
         "label": "整改期限",
         "text": f"自整改通知书下达之日起{period}；如于核查基准日{cn_date(as_of)}下达，为{cn_date(d['date'])}前",
+        "text_en": f"{_period_en(period)} from the rectification notice; by {d['date']} if issued on the as-of date {as_of}",
         "from_notice": False,
         "provisional": bool(d.get("provisional")),
         "provisional_years": list(ex.get("provisional_years") or []),

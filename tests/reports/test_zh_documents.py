@@ -177,6 +177,7 @@ def followed(tmp_path_factory: pytest.TempPathFactory) -> dict:
     with store.read(ledger) as conn:
         recorded = store.notices(conn)
     return {
+        "path": result,
         "result": json.loads(result.read_text(encoding="utf-8")),
         "notice": docx_text(notice),
         "before": (d / "before.md").read_text(encoding="utf-8"),
@@ -253,3 +254,19 @@ def test_the_prepayment_check_states_the_notices_deadline(followed: dict) -> Non
             assert rows[item["finding_id"]]["deadline_text"] == f"2027年1月12日前（自整改通知书{NUMBER}下达之日2027年1月5日起5个工作日）"
     assert {i["finding_id"] for i in n["items"]} & set(rows)  # there are such rows
     assert f"整改期限2027年1月12日已过仍未整改（按整改通知书{NUMBER}计" in followed["prepay_md"]
+
+
+def test_a_notice_only_of_rectified_findings_is_refused(followed: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    led = followed["result"]["follow_up"]["findings"]
+    team = next(fid for fid, e in led.items() if e["rule"] == "HB-OPS-TEAM-SIZE")
+    args = ("notice", followed["path"], "--kind", "rectification", "--findings", team, "--format", "md")
+    assert run(*args) == 2
+    assert "shown rectified in the ledger" in capsys.readouterr().err
+
+
+def test_english_keeps_iso_dates_and_the_same_deadline(followed: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("report", "audit", followed["path"], "--lang", "en") == 0
+    md = capsys.readouterr().out
+    # the same deadline as the Chinese report: the notice's, said in English
+    assert f"**Deadline：by 2027-01-12 (5 working days from notice {NUMBER} issued 2027-01-05)**" in md
+    assert "自整改通知书下达之日起" not in md
