@@ -254,6 +254,12 @@ def build_notice(
                     "notices": [n.get("number") for n in earlier.get("notices") or [] if n.get("number")],
                 },
                 "unrectified_since_zh": cn_date(dt.date.fromisoformat(entry["first_seen"])) if overdue and entry.get("first_seen") else None,
+                # notices already sent about this very finding, whose deadline passed
+                "noticed": [
+                    {"number": n["number"], "issue_date_zh": cn_date(dt.date.fromisoformat(n["issue_date"])),
+                     "deadline_zh": cn_date(dt.date.fromisoformat(n["deadline"])) if n.get("deadline") else None}
+                    for n in entry.get("notices") or [] if isinstance(n, dict) and n.get("number") and n.get("issue_date")
+                ] if overdue else [],
                 "escalation": _escalation(f, entry, earlier, table) if (earlier or overdue) else None,
                 "caveats": _caveats(f, names),
             }

@@ -270,3 +270,24 @@ def test_english_keeps_iso_dates_and_the_same_deadline(followed: dict, capsys: p
     # the same deadline as the Chinese report: the notice's, said in English
     assert f"**Deadline：by 2027-01-12 (5 working days from notice {NUMBER} issued 2027-01-05)**" in md
     assert "自整改通知书下达之日起" not in md
+
+
+def test_after_a_notice_the_repeat_escalates_to_a_warning_letter(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Q3 recorded, a notice issued on it (鹤审管〔2026〕7号, 2026-10-09), then H2: the missed on-site day of Q3
+    is overdue against that notice and the 2026-10-10 miss came after it; the pack's escalation table
+    (rectification → warning, 八.1) is what the new notice cites."""
+    evidence, pack, _ = EXAMPLES["hebi"]
+    ledger, q3, h2 = tmp_path / "ledger.sqlite", tmp_path / "q3.json", tmp_path / "h2.json"
+    assert run("check", evidence, "--pack", pack, "--quarter", "2026Q3", "--record", "--ledger", ledger, "--format", "json", "-o", q3) == 1  # fmt: skip
+    first = ("--kind", "rectification", "--number", "鹤审管〔2026〕7号", "--issue-date", "2026-10-09")
+    assert run("notice", q3, *first, "--issue", "--ledger", ledger, "--format", "md", "-o", tmp_path / "q3.md") == 0
+    assert run("check", evidence, "--pack", pack, "--half", "2026H2", "--record", "--ledger", ledger, "--format", "json", "-o", h2) == 1  # fmt: skip
+    capsys.readouterr()
+    assert run("notice", h2, "--kind", "rectification", "--number", NUMBER, "--issue-date", "2027-01-05", "--format", "md") == 0
+    md = capsys.readouterr().out
+    old = next(line for line in md.split("\n") if "2026年9月20日共1个工作日无驻场人员" in line)
+    assert "该问题已经鹤审管〔2026〕7号（2026年10月9日）通知限期于2026年10月15日前整改，逾期未整改" in old
+    again = next(line for line in md.split("\n") if "2026年10月10日共1个工作日无驻场人员" in line)
+    assert "**该问题系再次发生**（2026年9月30日核查已发现同类问题，并经鹤审管〔2026〕7号通知）" in again
+    for line in (old, again):
+        assert "依据合同八.1条款：甲方有权发出书面警示函，要求乙方限期纠正违约行为" in line
