@@ -31,6 +31,7 @@ from engine.kinds import KINDS, Context, Item
 from engine.pack import Pack
 from engine.patterns import Outcome, Param, runtime_values
 from engine.rule import Rule
+from engine.zhtext import cn_date, zh_dates, zh_value
 from facts.evidence import EvidenceSet, Gap
 from facts.model import Fact
 
@@ -59,7 +60,7 @@ class _Fmt(dict):
 
 
 def _types_zh(types: Iterable[str], known: dict[str, type[Fact]]) -> str:
-    return "、".join(f"{known[t].title_zh}({t})" if t in known else t for t in sorted(types))
+    return "、".join(known[t].title_zh if t in known else t for t in sorted(types))
 
 
 def evaluate(
@@ -256,7 +257,7 @@ def _manual(pack: Pack, rule: Rule, period, conclusion: Fact | None = None, as_o
         missing = "、".join(x for x, ok in (("核查人", checker), ("核查日期", on)) if not ok)
         problem = (f"结论“{given}”缺少{missing}，未采用", f"conclusion {given!r} lacks {missing}; not used")
     elif as_of is not None and on > as_of:
-        problem = (f"核查日期{on.isoformat()}晚于核查基准日{as_of.isoformat()}，本次核查不采用",
+        problem = (f"核查日期{cn_date(on)}晚于核查基准日{cn_date(as_of)}，本次核查不采用",
                    f"checked on {on.isoformat()}, after the as-of date {as_of.isoformat()}; not used")
     if problem is not None:  # never guessed: the item stays manual, and says why
         f.message = {"zh": f"人工核查：{how}（{problem[0]}：{cite}）",
@@ -267,7 +268,7 @@ def _manual(pack: Pack, rule: Rule, period, conclusion: Fact | None = None, as_o
     assert status is not None and on is not None
     f.status = status
     f.details["manual_conclusion"] = record
-    who = f"核查人 {checker}，{on.isoformat()}，{cite}"
+    who = f"核查人 {checker}，{cn_date(on)}，{cite}"
     who_en = f"checked by {checker} on {on.isoformat()}, {cite}"
     if status == "breach":
         f.message = {"zh": note or f"人工核查结论：不符合（{who}）",
@@ -294,7 +295,7 @@ def _manual_deadline(pack: Pack, rule: Rule, as_of: dt.date) -> Deadline | None:
 def _not_yet(pack: Pack, rule: Rule, period, start: dt.date) -> Finding:
     f = _base(pack, rule, "not_due", rule.title, period, "not_yet")
     f.message = {
-        "zh": f"该义务自合同期满（{start.isoformat()}）起适用，本期尚未到期，届时核查",
+        "zh": f"该义务自合同期满（{cn_date(start)}）起适用，本期尚未到期，届时核查",
         "en": f"This obligation arises when the term ends ({start.isoformat()}); check it then",
     }
     f.details = {"applies_from": start.isoformat()}
@@ -437,8 +438,9 @@ def _findings(
 def _render(rule: Rule, values: dict[str, Any]) -> dict[str, str]:
     if rule.message is None:
         return {"zh": f"{rule.title}：{values['subject']}", "en": f"{rule.id}: {values['subject']}"}
+    zh = {k: zh_value(v) for k, v in values.items()}  # Chinese dates and amounts; English keeps ISO
     return {
-        "zh": rule.message.zh.format_map(_Fmt(values)),
+        "zh": zh_dates(rule.message.zh.format_map(_Fmt(zh))),
         "en": rule.message.en.format_map(_Fmt(values)),
     }
 
@@ -521,7 +523,7 @@ def _not_due(pack: Pack, rule: Rule, ctx: Context) -> Finding:
     if start > end:
         f.period = ctx.period
         f.message = {
-            "zh": f"核查期间尚未开始（基准日{ctx.as_of.isoformat()}早于{start.isoformat()}），期内无到期事项",
+            "zh": f"核查期间尚未开始（基准日{cn_date(ctx.as_of)}早于{cn_date(start)}），期内无到期事项",
             "en": f"The period under check has not started (as of {ctx.as_of.isoformat()}, before {start.isoformat()})",
         }
     else:

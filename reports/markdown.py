@@ -109,6 +109,13 @@ _ATTR = re.compile(r"^\{:\s*((?:\.[A-Za-z][\w-]*\s*)+)\}$")
 _SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 
 
+def plain(text: str) -> str:
+    """The Markdown a person reads: without the layout lines (`{: .big}`), which only HTML and DOCX use
+    and which a Markdown viewer would print literally."""
+    lines = text.split("\n")
+    return "\n".join(line for line in lines if not _ATTR.match(line.strip()))
+
+
 def parse(text: str) -> list[Block]:
     blocks: list[Block] = []
     lines = text.splitlines()

@@ -15,7 +15,7 @@ from typing import Any
 from engine.errors import InputError
 from reports.docx_writer import to_docx
 from reports.html import to_html
-from reports.markdown import parse
+from reports.markdown import parse, plain
 
 BINARY = {"docx", "xlsx"}
 
@@ -84,7 +84,7 @@ def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
 
 def to_bytes(r: Rendered, fmt: str) -> bytes:
     if fmt == "md":
-        return r.markdown.encode("utf-8")
+        return plain(r.markdown).encode("utf-8")
     if fmt == "json":
         return (dump_json(r.data) + "\n").encode("utf-8")
     blocks = parse(r.markdown)

@@ -39,7 +39,14 @@ from engine.settlement import (
     usage_fee,
     yuan,
 )
+from engine.zhtext import cn_date
+from reports.audit import cite_text_zh
 from reports.capital import capital
+from reports.remedy import notices_of, remediation
+
+PLANNED_PAYMENT = "拟付款日"  # the payment a --payment-date stands for, as the lateness table names it
+# settings of settlement.yaml a report names, in words (never their keys)
+SETTING_WORDS = {"payee.confirmed": "“收款账户已经乙方书面确认”的设置"}
 
 CLOSED_STATES = {"rectified", "rectified_late", "resolved"}  # the ledger's follow-up states that end a breach
 
@@ -184,7 +191,7 @@ class PrepayCheck:
                 {
                     "id": i.id, "number": i.number, "issued_on": i.issued_on.isoformat(), "period": i.period,
                     "amount": money(i.amount), "payee_name": i.payee_name, "payee_account": i.payee_account,
-                    "payee_bank": i.payee_bank, "cite": self.st.cite("invoice", i.id),
+                    "payee_bank": i.payee_bank, "cite": cite_text_zh(self.st.cite("invoice", i.id)),
                 }
                 for i in invoices
             ],  # fmt: skip
@@ -234,8 +241,9 @@ class PrepayCheck:
 
     def _param_name(self, *path: str) -> str:
         """How the report names a setting: the contract parameter it comes from, else its place in settlement.yaml."""
-        ref = self.m.sources.get(".".join(path))
-        return f"参数 {ref}" if ref else f"settlement.yaml {'.'.join(path)}"
+        key = ".".join(path)
+        words = SETTING_WORDS.get(key, "结算设置")
+        return f"合同包参数中{words}" if self.m.sources.get(key) else f"合同包结算设置中{words}"
 
     # --- confirmations and breaches ----------------------------------------------------------------
     def confirmations(self) -> list[dict[str, Any]]:
@@ -269,7 +277,10 @@ class PrepayCheck:
     def open_breaches(self) -> list[dict[str, Any]]:
         follow = (self.result.get("follow_up") or {}).get("findings") or {}
         if "follow_up" not in self.result:
-            self.notes.append("结果未含台账复查信息（follow_up）：整改期限已过的违约事项按未整改列出，已整改的请核对后排除")
+            self.notes.append("本次核查未对照履约台账：整改期限已过的违约事项按未整改列出，已整改的请核对后排除")
+        notices = notices_of(self.result)
+        cal = (self.result.get("calendar") or {}).get("years") or {}
+        provisional = {int(y) for y, st in cal.items() if st == "provisional"}
         out = []
         for f in self.result.get("findings") or []:
             if f.get("status") != "breach" or f.get("obligor") != "party_b":
@@ -277,13 +288,24 @@ class PrepayCheck:
             led = follow.get(f["id"]) or {}
             if led.get("state") in CLOSED_STATES:
                 continue
-            deadline = led.get("deadline") or (f.get("deadline") or {}).get("date")
+            remedy = remediation(f, notices.get(f["id"]), self.result["as_of"], provisional)
+            # a notice on record sets the deadline (the one the notice states); else the ledger's, else the finding's
+            deadline = remedy["date"] if remedy and remedy.get("from_notice") else led.get("deadline") or (remedy or {}).get("date")
             if not deadline or dt.date.fromisoformat(str(deadline)) >= self.check_date:
                 continue
-            row = {"id": f["id"], "clause": f.get("clause"), "title": f.get("title"), "deadline": str(deadline), "message": (f.get("message") or {}).get("zh", "")}
+            # the one wording of the deadline (reports/remedy.py): from the notice, else as if issued on the as-of date
+            words = remedy["text"] if remedy and remedy["date"] == str(deadline) else f"{cn_date(str(deadline))}前"
+            if remedy and remedy.get("from_notice") and remedy["date"] == str(deadline):
+                why = f"按整改通知书{remedy['notice']}计"
+            elif remedy and remedy["date"] == str(deadline):
+                why = "未见整改通知书，按核查基准日下达计"
+            else:
+                why = f"{cn_date(led['first_seen'])}核查时所定期限" if led.get("first_seen") else "台账所记期限"
+            row = {"id": f["id"], "clause": f.get("clause"), "title": f.get("title"), "deadline": str(deadline),
+                   "deadline_text": words, "message": (f.get("message") or {}).get("zh", "")}  # fmt: skip
             out.append(row)
             self.blockers.append(
-                blocker("open_breach", f"{f.get('clause')} {f.get('title')}：整改期限{deadline}已过仍未整改（{f['id']}）", f.get("clause"))
+                blocker("open_breach", f"{f.get('clause')} {f.get('title')}：整改期限{deadline}已过仍未整改（{why}；{f['id']}）", f.get("clause"))
             )
         return out
 
@@ -348,7 +370,7 @@ class PrepayCheck:
         ids = {i.id for i in invoices}
         pays = [(p.id, p.paid_on, p.amount) for p in self.st.of("payment") if (p.invoice_id and p.invoice_id in ids) or (p.invoice_id is None and p.period == self.label)]
         if self.payment_date is not None:
-            pays.append(("--payment-date", self.payment_date, base))
+            pays.append((PLANNED_PAYMENT, self.payment_date, base))
         late = lateness(due, base, pays, self.check_date, lf.rate_per_day, lf.termination_days, lf.cap_share, lf.base_text)
         ex = reck.to_dict()
         return {
@@ -374,7 +396,7 @@ class PrepayCheck:
         sme = self.contract["parties"]["party_b"].get("sme")
         cap_days = self.m.sme.cap_days
         if cap_days is None:
-            note = "合同包未设置中小企业付款期限上限（settlement.yaml sme.cap_days）：未核对"
+            note = "合同包的结算设置未给出中小企业付款期限上限：未核对"
             return {"sme": sme, "cap_days": None, "exceeds": None, "note": note}
         term = self.m.due.term_text()
         out: dict[str, Any] = {"sme": sme, "cap_days": cap_days, "exceeds": None}

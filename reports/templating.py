@@ -13,6 +13,7 @@ import jinja2
 import yaml
 
 from engine.errors import InputError
+from engine.zhtext import cn_date, zh_dates
 from reports.markdown import Raw, md_escape
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -32,10 +33,82 @@ def _common(env: jinja2.Environment) -> jinja2.Environment:
     env.filters["share"] = share
     env.filters["daily_rate"] = daily_rate
     env.filters["join_zh"] = lambda xs, sep="、": sep.join(str(x) for x in xs)
-    env.filters["show"] = show
+    env.filters["show"] = _show
     env.filters["amounts"] = lambda d: "；".join(f"{k} {yuan(v)}" for k, v in d.items())
     env.filters["section"] = section
+    env.filters["zh"] = _zh
+    env.filters["day"] = _day
+    env.filters["capital"] = capital_yuan
+    env.filters["source_zh"] = source_zh
+    env.filters["ordered"] = ordered
     return env
+
+
+@jinja2.pass_context
+def _show(ctx: Any, value: Any) -> str:
+    return show(value, _lang(ctx) == "zh")
+
+
+def _lang(ctx: Any) -> str:
+    return str(ctx.get("lang") or "zh")
+
+
+@jinja2.pass_context
+def _zh(ctx: Any, text: Any) -> Any:
+    """Free text in a Chinese document: ISO dates written 2026年10月8日 (English text unchanged)."""
+    return zh_dates(str(text)) if _lang(ctx) == "zh" and text is not None else text
+
+
+@jinja2.pass_context
+def _day(ctx: Any, value: Any) -> Any:
+    """An ISO date as the document's language writes it."""
+    if _lang(ctx) != "zh" or not value:
+        return value
+    try:
+        return cn_date(str(value))
+    except ValueError:
+        return zh_dates(str(value))
+
+
+def capital_yuan(value: Any) -> str:
+    """人民币大写 of an amount (rounded half-up to the fen first)."""
+    from decimal import Decimal
+
+    from engine.money import fen
+    from reports.capital import capital
+
+    d = fen(Decimal(str(value)))
+    return ("负" if d < 0 else "") + capital(abs(d))
+
+
+def source_zh(text: str) -> str:
+    """A calendar source as Chinese text: holidays 0.109 (China) → holidays 软件包 0.109（中国法定节假日和调休安排）."""
+    import re
+
+    m = re.match(r"^holidays (\S+) \(China\)$", str(text))
+    if m:
+        return f"holidays 软件包 {m.group(1)}（中国法定节假日和调休安排）"
+    return zh_dates(str(text))
+
+
+def ordered(value: Any) -> list[tuple[str, Any]]:
+    """A table of numbers (grades, rates) as rows ordered by value, highest first; other tables as written."""
+    from decimal import Decimal, InvalidOperation
+
+    items = list(value.items()) if isinstance(value, dict) else []
+    try:
+        return sorted(items, key=lambda kv: Decimal(str(kv[1])), reverse=True)
+    except (InvalidOperation, TypeError):
+        return items
+
+
+@jinja2.pass_context
+def _finalize(ctx: Any, value: Any) -> str:
+    """Every printed value: ISO dates in Chinese in a zh document (the context's `lang`, zh when
+    absent: prepay and notice are Chinese only), then Markdown-escaped."""
+    if _lang(ctx) == "zh" and isinstance(value, str) and value:
+        value = Raw(zh_dates(value)) if isinstance(value, Raw) else zh_dates(value)
+    return md_escape(value)
 
 
 def markdown_env(pack: Path | None) -> jinja2.Environment:
@@ -43,7 +116,7 @@ def markdown_env(pack: Path | None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=_loader(pack),
         autoescape=False,
-        finalize=md_escape,
+        finalize=_finalize,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -133,15 +206,24 @@ def share(value: Any) -> str:
     return f"{d.normalize():f}%"
 
 
-def show(value: Any) -> str:
-    """A parameter value for people: tables as 名=值, lists joined, booleans in words."""
+# parameter values that are words of the rule language, as a Chinese report writes them
+VALUE_WORDS = {"month": "每月", "quarter": "每季度", "half": "每半年", "year": "每年", "strict": "严格读法", "lenient": "宽松读法"}
+
+
+def show(value: Any, zh: bool = True) -> str:
+    """A parameter value for people: tables as 名=值 ordered by value (highest first), lists joined,
+    booleans and enumerated words in Chinese."""
     if isinstance(value, dict):
-        return "；".join(f"{k}={show(v)}" for k, v in value.items())
+        return "；".join(f"{k}={show(v, zh)}" for k, v in ordered(value))
     if isinstance(value, (list, tuple)):
-        return "、".join(show(v) for v in value) if value else "（空）"
+        return "、".join(show(v, zh) for v in value) if value else ("（空）" if zh else "(empty)")
     if isinstance(value, bool):
-        return "是" if value else "否"
-    return "" if value is None else str(value)
+        return ("是" if value else "否") if zh else ("yes" if value else "no")
+    if not zh:
+        return "" if value is None else str(value)
+    if isinstance(value, str) and value in VALUE_WORDS:
+        return VALUE_WORDS[value]
+    return "" if value is None else zh_dates(str(value)) if isinstance(value, str) else str(value)
 
 
 def section(n: int, lang: str) -> str:

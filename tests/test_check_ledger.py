@@ -65,7 +65,7 @@ def test_audit_report_shows_since_last_audit(tmp_path: Path, capsys: pytest.Capt
     assert main(["report", "audit", str(saved), "--format", "md", "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert "与上次核查相比" in text
-    assert "2026-09-30" in text  # the previous audit's as-of date
+    assert "上次核查：2026年9月30日" in text  # the previous audit's as-of date, as Chinese text writes it
     section = text.split("与上次核查相比", 1)[1]
     assert "逾期未整改" in section and "已按期整改" in section
     assert "HB-SEC-DEVICES" in section  # new since Q3

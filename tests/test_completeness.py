@@ -134,7 +134,7 @@ def test_the_planted_incident_rejected_is_no_evidence_not_compliant(pack, tmp_pa
     found = of(r, "HB-SEC-INCIDENT")
     assert [f["status"] for f in found] == ["no_evidence"]
     msg = found[0]["message"]["zh"]
-    assert msg.startswith("证据不完整：安全事件(incident)1行被拒收（安全事件.csv:") and "不视为合规" in msg
+    assert msg.startswith("证据不完整：安全事件1行被拒收（安全事件.csv:") and "不视为合规" in msg
     assert found[0]["details"]["incomplete_evidence"][0]["count"] == 1
 
 
@@ -149,7 +149,7 @@ def test_the_audit_report_names_the_rules_resting_on_incomplete_evidence(pack, t
     md = out.getvalue()
     assert code == 0
     assert "**证据不完整**：以下规则所依据的证据未能完整读取" in md
-    assert "安全事件（incident）：1处未读入（安全事件.csv:" in md and "涉及规则：HB-SEC-INCIDENT" in md
+    assert "安全事件：1处未读入（安全事件.csv第" in md and "涉及规则：HB-SEC-INCIDENT" in md
     assert "可能还有未发现的违约" in md  # the finding's note
     assert "### 未到期事项" in md and "HB-QA-WARNING" in md
 

@@ -174,11 +174,12 @@ def test_details_of_the_planted_findings(result: dict) -> None:
     rectify = found[("JZ-RECTIFY", "江数管整〔2026〕7号")]["details"]
     assert (rectify["deadline"], rectify["late_days"]) == ("2026-11-17", 3)
     monthly = found[("JZ-MONTHLY-REPORT", "2026-11")]
-    assert "2026-12-07" in monthly["message"]["zh"] and "2026-12-08" in monthly["message"]["zh"]
+    assert "2026年12月7日" in monthly["message"]["zh"] and "2026年12月8日" in monthly["message"]["zh"]
+    assert "2026-12-07" in monthly["message"]["en"]  # English keeps ISO dates
     change = found[("JZ-ENGINEER-CHANGE-NOTICE", "RY-2026-03")]
-    assert "仅2个工作日" in change["message"]["zh"] and "2026-11-03" in change["message"]["zh"]
+    assert "仅2个工作日" in change["message"]["zh"] and "2026年11月3日" in change["message"]["zh"]
     approval = found[("JZ-MAINT-APPROVAL", "WH-2026-12")]
-    assert "2026-12-07" in approval["message"]["zh"]
+    assert "2026年12月7日" in approval["message"]["zh"]
 
 
 def test_details_of_the_presence_findings(result: dict) -> None:

@@ -137,7 +137,7 @@ def test_not_complied_is_a_breach_with_the_auditors_text_and_the_row(hebi: dict)
 def test_complied_is_compliant_citing_checker_and_date_and_not_applicable_is_its_own_status(hebi: dict) -> None:
     m = by_rule(hebi["after"])
     assert m["HB-GEN-TERM"]["status"] == "compliant"
-    assert "王审计" in m["HB-GEN-TERM"]["message"]["zh"] and "2026-12-20" in m["HB-GEN-TERM"]["message"]["zh"]
+    assert "王审计" in m["HB-GEN-TERM"]["message"]["zh"] and "2026年12月20日" in m["HB-GEN-TERM"]["message"]["zh"]
     assert m["HB-GEN-PLACE"]["status"] == "not_applicable"
     assert "李审计" in m["HB-GEN-PLACE"]["message"]["zh"] and "本期无驻场地点变更" in m["HB-GEN-PLACE"]["message"]["zh"]
     counts = hebi["after"]["summary"]["by_status"]
@@ -251,7 +251,7 @@ def test_a_second_audit_shows_the_conclusions_not_rechecked(tmp_path: Path, hebi
     code, md = cli("report", "audit", rj)
     assert code == 0
     part = md[md.index("上次已作结论、本次未复核的人工核查事项（3）") :]
-    assert BREACH_TEXT in part and "李审计" in part and "2026-12-21" in part
+    assert BREACH_TEXT in part and "李审计" in part and "2026年12月21日" in part
     # re-checked in a later audit: no longer carried over
     fill(export(tmp_path, second, "second"), later, {"HB-GEN-TERM": ("符合", None, "赵审计", dt.date(2027, 1, 15))})
     third = check(later, pack, period, "--as-of", "2027-01-20", "--ledger", ledger)

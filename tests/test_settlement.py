@@ -295,7 +295,7 @@ def test_report_prepay_runs_on_the_synthetic_pack(pack_dir: Path, tmp_path: Path
     res = CliRunner().invoke(app, ["report", "prepay", str(path), "--pack", str(pack_dir), "--payment-date", "2027-02-11"])
     assert res.exit_code == 0, (res.output, res.exception)
     md = res.stdout
-    assert "柒拾柒万捌仟伍佰元整" in md and "2027-02-01" in md and "验收合格之日起30日内" in md
+    assert "柒拾柒万捌仟伍佰元整" in md and "2027年2月1日" in md and "验收合格之日起30日内" in md
     assert "2,335.50" in md and "暂定" in md
     assert "30个工作日" not in md and "第203条" in md  # natural days, extended by art. 203
 

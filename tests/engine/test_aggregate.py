@@ -298,7 +298,8 @@ def test_count_min_max_per_contract_quarter_with_a_derivation_on_top(tmp_path: P
     ev = both(pack, facts, D(2026, 12, 31))
     assert [(f.subject, f.status) for f in ev.findings] == [("2026-07-01..2026-09-30", "breach")]
     f = ev.findings[0]
-    assert f.message["zh"] == "2026-07-01..2026-09-30 重大故障 3 次（共 4 张工单）"
+    assert f.message["zh"] == "2026年7月1日至2026年9月30日重大故障 3 次（共 4 张工单）"  # Chinese dates in zh text
+    assert f.message["en"].startswith("2026-07-01..2026-09-30")
     # first report 07-02 09:00, last repair 09-30 23:59 + 2 h = 10-01 01:59
     assert f.details["first"] == "2026-07-02 09:00" and f.details["last_repair"] == "2026-10-01 01:59"
     assert f.details["span"] == (T(2026, 10, 1, 1, 59) - T(2026, 7, 2, 9)).days * 1440 + 16 * 60 + 59

@@ -298,7 +298,7 @@ def test_maintain_nine_engineers_for_three_days_is_one_finding(tmp_path: Path) -
     assert f.period == (D(2026, 8, 8), D(2026, 8, 10))
     assert f.details["days"] == ["2026-08-08", "2026-08-09", "2026-08-10"]
     assert f.details["count"] == 9
-    assert f.message["zh"] == "2026-08-08至2026-08-10共3日核心成员仅9人（应不少于10人）"
+    assert f.message["zh"] == "2026年8月8日至2026年8月10日共3日核心成员仅9人（应不少于10人）"
     # team() cycles cloud, network, storage, security: S03 is security and S07 still is,
     # so every category stays covered.
     assert only(findings, "K-CATEGORIES").status == "compliant"

@@ -136,7 +136,8 @@ def test_one_engineer_at_0831_leaves_two_and_a_shortfall_of_one(tmp_path: Path) 
     assert f[0].details["count"] == 2 and f[0].details["shortfall"] == 1
     assert f[0].details["shortfall_person_days"] == 1
     assert any("E3" in n and "08:31:00" in n and "17:45:00" in n for n in f[0].notes), f[0].notes
-    assert f[0].message["zh"] == "2026-10-09至2026-10-09（08:30—17:30）在岗2人（应≥3），缺1人；持证2人（应≥2）"
+    # one day is one date, not a range from the day to itself
+    assert f[0].message["zh"] == "2026年10月9日（08:30—17:30）在岗2人（应≥3），缺1人；持证2人（应≥2）"
     # E1 and E2 (the CISP holders) were there: no certified-count finding
     assert of(findings, CERTIFIED) == []
 

@@ -51,9 +51,13 @@ def test_markdown_sections(tmp_path: Path, result: dict) -> None:
         assert heading in md
     assert "与上次核查相比" not in md  # no follow_up in the result: no section
     assert "| 四（三）6 | 检修割接升级提前7个工作日通知 | 违约 |" in md
-    # the remediation deadline: as-of Sat 2026-10-31 + 5 working days = Nov 2,3,4,5,6 → 2026-11-06
-    assert "**期限：2026-11-06**" in md
-    assert "billing_cutoff_day_bills_full_month" in md  # an assumption to confirm
+    # the remediation deadline: counted from the notice; none issued yet, so the date it would be if issued
+    # on the as-of date: Sat 2026-10-31 + 5 working days = Nov 2,3,4,5,6 → 2026年11月6日
+    assert "**整改期限：自整改通知书下达之日起5个工作日；如于核查基准日2026年10月31日下达，为2026年11月6日前**" in md
+    assert "2026-11-06" not in md and "2026-10-31" not in md  # no ISO date in a Chinese report
+    # an assumption to confirm, by its description (the parameter key is the rule language's, not the reader's)
+    assert "billing_cutoff_day_bills_full_month" not in md
+    assert "| “15日之前/之后”都不含15日本身：默认15日部署按整月核算（可改为不按整月核算） | 是 | 三.1.1 |" in md
     assert "| 2026 | 正式 |" in md
 
 
@@ -73,7 +77,7 @@ def test_follow_up_section(tmp_path: Path, result: dict) -> None:
     }  # fmt: skip
     md = run(["report", "audit", str(save(r, tmp_path / "r.json"))])
     assert "## 三、与上次核查相比" in md and "## 四、问题清单" in md
-    assert "上次核查：2026-09-30" in md
+    assert "上次核查：2026年9月30日（核查期间2026年7月1日至2026年9月30日）" in md
     assert "逾期未整改" in md and "鹤审管〔2026〕7号" in md and "警示函（八.1）" in md
 
 
@@ -159,7 +163,7 @@ def test_docx_read_back(tmp_path: Path, result: dict) -> None:
     cells = {c.text for t in d.tables for row in t.rows for c in row.cells}
     assert {"四（三）6", "三.2.4", "十四.4"} <= cells  # every clause is in the clause table
     body = "\n".join(p.text for p in d.paragraphs)
-    assert "期限：2026-11-06" in body
+    assert "整改期限：自整改通知书下达之日起5个工作日；如于核查基准日2026年10月31日下达，为2026年11月6日前" in body
 
 
 def test_xlsx_findings(tmp_path: Path, result: dict) -> None:
@@ -192,8 +196,8 @@ def test_pack_template_override(tmp_path: Path, result: dict) -> None:
 
     pack = tmp_path / "pack"
     shutil.copytree(HEBI, pack)
-    (pack / "templates").mkdir()
+    (pack / "templates").mkdir(exist_ok=True)
     (pack / "templates" / "audit.md.j2").write_text("# 自定义 {{ contract.title }} {{ summary.needs_action }}\n", encoding="utf-8")
     md = run(["report", "audit", str(save(result, tmp_path / "r.json")), "--pack", str(pack)])
     need = sum(f["status"] in ("breach", "at_risk", "no_evidence") for f in result["findings"])  # counted here
-    assert md.startswith(f"# 自定义 鹤壁市曙光政务云服务 项目合同 {need}\n")
+    assert md.startswith(f"# 自定义 鹤壁市曙光政务云服务项目合同 {need}\n")

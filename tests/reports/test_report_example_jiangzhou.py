@@ -216,7 +216,7 @@ def test_every_format(result_path: Path, tmp_path: Path) -> None:
     md = (tmp_path / "prepay.md").read_text(encoding="utf-8")
     assert "**结论：可以付款。**" in md
     assert "人民币捌拾柒万陆仟伍佰元整" in md
-    assert "**2027-02-03**" in md and "暂定" in md
+    assert "**2027年2月3日**" in md and "暂定" in md and "2027-02-03" not in md
 
 
 def test_a_check_as_of_the_quarter_end_does_not_see_the_january_acceptance_or_invoice(tmp_path: Path) -> None:

@@ -63,8 +63,16 @@ def test_rectification_docx(tmp_path: Path, path: Path, result: dict) -> None:
     assert "完成期限：2026年11月9日前（自本通知下达之日起5个工作日）" in body
     assert "于2026年11月9日前向我局报送书面整改报告" in body and "2026年11月10日起组织复查" in body
     assert "整改后仍不能满足本合同要求的，甲方有权利终止本合同" in body  # 六.1's words
-    assert texts[-2] == "2026年11月2日"  # date in Arabic numerals, no leading zeros
-    assert texts[-1].startswith("签收单位：鹤壁城市云计算有限公司") and "签收人" in texts[-1]
+    # signature, the seal's place (right, between the authority's name and the date), the date
+    sign = texts.index("特此通知。") + 1
+    assert texts[sign : sign + 3] == ["鹤壁市行政审批和政务信息管理局", "（盖章）", "2026年11月2日"]  # no leading zeros
+    assert all(paras[i].alignment == WD_ALIGN_PARAGRAPH.RIGHT for i in range(sign, sign + 3))
+    # a receipt slip whose lines are short enough never to break inside an underline
+    slip = texts[texts.index("签收回执") :]
+    assert slip[1:5] == [f"文件：{NUMBER}整改通知书", "签收单位：鹤壁城市云计算有限公司", "签收人（签字）：＿＿＿＿＿＿＿＿", "签收日期：＿＿＿＿年＿＿月＿＿日"]  # fmt: skip
+    assert all(len(t) <= 28 for t in slip[1:5])  # 28 characters of 3号 fill the 156 mm line
+    # 版记 last: 抄送 and 印发机关/印发日期 from the pack (templates/notice.yaml), never from Python
+    assert texts[-2:] == ["抄送：鹤壁市财政局。", "鹤壁市行政审批和政务信息管理局办公室　2026年11月2日印发"]
 
     # GB/T 9704-2012 page and fonts
     s = d.sections[0]

@@ -129,7 +129,9 @@ def test_contract_payee_one_character_off_blocks(base: dict) -> None:
 def test_payee_confirmed_lifts_the_contract_blocker(base: dict) -> None:
     out = prepay(with_param(base, "payee_confirmed", True))
     assert "payee_name_contract" not in codes(out)
-    assert any("payee_confirmed" in n for n in out["notes"])
+    # said in words (the setting), not by the parameter key
+    assert any("“收款账户已经乙方书面确认”的设置" in n for n in out["notes"])
+    assert not any("payee_confirmed" in n for n in out["notes"])
 
 
 def test_invoice_payee_differing_from_the_contract_blocks() -> None:
@@ -286,7 +288,7 @@ def test_cli_formats(tmp_path: Path, base: dict) -> None:
     data = json.loads(res.stdout)
     assert data["decision"] == "blocked" and data["due"]["lateness"]["late_days"] == 30
     res = runner.invoke(cli(), ["report", "prepay", str(path), "--format", "md"])
-    assert "人民币玖拾柒万元整" in res.stdout and "2026-12-14" in res.stdout
+    assert "人民币玖拾柒万元整" in res.stdout and "2026年12月14日" in res.stdout and "2026-12-14" not in res.stdout
     out = tmp_path / "prepay.docx"
     res = runner.invoke(cli(), ["report", "prepay", str(path), "--format", "docx", "-o", str(out)])
     assert res.exit_code == 0, res.output
