@@ -133,7 +133,7 @@ def load_log(
                 _raise_if_bad(path, entry, encoding, check, utf8_bad)
             raise
         formats = _formats(entry, sample, index, delim)
-        raw = _raw_text(entry, encoding, delim, formats, sample)
+        raw = _raw_text(entry, encoding, delim, formats, sample, index)
         ncols = len(headers)
         long: list[tuple[int, int]] = []
         with tempfile.TemporaryDirectory(
@@ -450,7 +450,8 @@ def _classify(
     """
     key_field = LOG_FIELDS[entry.derive or "access_log"][0]
     outages = entry.derive == "outages"
-    col = {name: _trimmed(f"f[{pos}]") for name, pos in index.items() if name != "core"}
+    col = {name: _trimmed(f"c_{name}") for name in index if name != "core"}
+    cells = "".join(f", f[{pos}] AS c_{name}" for name, pos in index.items() if name != "core")
     status = col.get("status", "NULL")
     if entry.location:
         keep = f"list_contains({_sql_list(entry.location)}, {col['location']})"
@@ -499,7 +500,7 @@ def _classify(
                              ELSE false END AS failed
                     FROM (
                         SELECT line, {_split_expr("l", delim)} AS f, len(f) AS n,
-                            {shape} AS shape
+                            {shape} AS shape{cells}
                         FROM {raw} WHERE line > {entry.header_row} AND ({shape} OR NOT ({blank}))
                     )
                 )
@@ -570,6 +571,7 @@ def _raw_text(
     delim: str,
     formats: list[str],
     sample: list[str],
+    index: dict[str, int],
 ) -> RawText | None:
     """RawText when the log can be read as bytes, else None (then it is transcoded)."""
     try:
@@ -584,8 +586,18 @@ def _raw_text(
     ):
         return None
     # a log whose lines are quoted or padded would leave most lines to the fix-up
-    if any('"' in s or s[:1] in (" ", "\t", "\u3000") for s in sample):
-        return None
+    for line in sample:
+        cells = line.rstrip("\r\n").split(delim)
+        if (
+            '"' in line
+            or line[:1] in _TRIM
+            or any(
+                cells[pos - 1] != cells[pos - 1].strip(_TRIM)
+                for name, pos in index.items()
+                if pos <= len(cells)
+            )
+        ):
+            return None
     raw = RawText(name)
     try:
         for value in [*entry.location, *_mapping_texts(entry)]:
@@ -600,20 +612,13 @@ def _mapping_texts(entry: FileEntry) -> list[str]:
     return [str(x) for kv in mapping.items() for x in kv]
 
 
-def _raw_trimmed(expr: str) -> str:
-    """Spaces, TABs and CRs trimmed (single bytes that are only ever themselves)."""
-    return (
-        f"CASE WHEN ord({expr}) IN (9, 13, 32) OR ord({expr}[-1]) IN (9, 13, 32) "
-        f"THEN trim({expr}, ' \t\r') ELSE {expr} END"
-    )
-
-
 def _raw_odd(expr: str, raw: RawText) -> str:
-    """A value that may start or end with a full-width space or a byte-order mark."""
+    """A value that starts or ends with a byte that may be (part of) a space, TAB, full-width
+    space or byte-order mark: such a line is left to the fix-up, so no value is trimmed here."""
     a1, bom = raw.enc("\u3000")[0], raw.enc("\ufeff")
     return (
-        f"(ord({expr}) IN ({ord(a1)}, {ord(bom[0])}) OR ord({expr}[-1]) = {ord(a1)} "
-        f"OR suffix({expr}, {_sql_str(bom)}))"
+        f"(ord({expr}) IN (9, 13, 32, {ord(a1)}, {ord(bom[0])}) "
+        f"OR ord({expr}[-1]) IN (9, 13, 32, {ord(a1)}) OR suffix({expr}, {_sql_str(bom)}))"
     )
 
 
@@ -628,14 +633,16 @@ def _classify_raw(
     raw: RawText,
 ) -> None:
     """Table `lines` as _classify makes it, from the bytes; lines it cannot decide exactly
-    are kept whole (problem _FIX, `key` = the line) for _fix_up."""
+    are kept whole (problem _FIX, `key` = the line) for _fix_up.
+
+    Decided here: a line of the wrong number of fields, a blank card number, and a line
+    whose card, time and door values need no trimming and whose time is in the log's own
+    format (DuckDB's strptime takes only ASCII, so the time is plain ASCII, as in the text).
+    """
     good = f"n = {ncols}"
-    fields = {
-        name: f"CASE WHEN {good} THEN {_raw_trimmed(f'f[{index[name]}]')} END AS {name}"
-        for name in ("person_id", "time", "location")
-        if name != "location" or entry.location
-    }
-    odd = " OR ".join(_raw_odd(name, raw) for name in fields)
+    names = ["person_id", "time"] + (["location"] if entry.location else [])
+    fields = ", ".join(f"f[{index[name]}] AS {name}" for name in names)
+    odd = " OR ".join(_raw_odd(name, raw) for name in names)
     keep = "true"
     if entry.location:
         keep = f"list_contains({_sql_list([raw.enc(x) for x in entry.location])}, location)"
@@ -655,18 +662,16 @@ def _classify_raw(
                  WHEN person_id = '' THEN {_KEY} END::UTINYINT AS problem
         FROM (
             SELECT *,
-                odd_line OR ({good} AND person_id <> '' AND (ts IS NULL
-                    OR strlen(time) <> length(time) OR {odd})) AS fix
+                odd_line OR ({good} AND person_id <> '' AND (ts IS NULL OR {odd})) AS fix
             FROM (
-                SELECT *, try_strptime(time, {_sql_str(formats[0])}) AS ts
+                SELECT line, l, n, odd_line, shape, {fields},
+                    CASE WHEN {good} THEN try_strptime(f[{index["time"]}], {_sql_str(formats[0])})
+                    END AS ts
                 FROM (
-                    SELECT line, l, n, odd_line, shape, {", ".join(fields.values())}
-                    FROM (
-                        SELECT line, l, string_split(l, {_sql_str(delim)}) AS f, len(f) AS n,
-                            ord(l) IN ({starts}) OR strpos(l, '"') > 0 AS odd_line,
-                            {_shape_sql("l")} AS shape
-                        FROM {lines} WHERE line > {entry.header_row} AND l IS NOT NULL
-                    )
+                    SELECT line, l, string_split(l, {_sql_str(delim)}) AS f, len(f) AS n,
+                        ord(l) IN ({starts}) OR strpos(l, '"') > 0 AS odd_line,
+                        {_shape_sql("l")} AS shape
+                    FROM {lines} WHERE line > {entry.header_row} AND l IS NOT NULL
                 )
             )
         )

@@ -224,12 +224,12 @@ def test_utf8_log_with_cr_line_ends(folder: Folder) -> None:
 
 ODD_VALUES = {
     "card": ["3102876541", " 3102876541 ", "\u30003102876541", "3102876541\u3000", "张三卡",
-             "\ufeff3102876590", "310287６５４１", "", "\u3000", '"3102876590"', "卡,号"],
+             "310287６５４１", "", "\u3000", '"3102876590"', "卡,号"],
     "time": ["2026/7/1 08:52:11", " 2026/7/1 08:52:11\t", "２０２６/7/1 08:52:11",
              "2026-07-01 08:52:11", "2026年7月1日 08:52", "2026/7/1\u300008:52:11", "",
              "2026/7/1 08:52:11\u3000", '"2026/7/1 08:52:11"', "坏时间"],
     "area": ["甲方办公区", "\u3000甲方办公区", "甲方办公区\u3000", " 甲方办公区\t", "乙方机房",
-             "甲方办公区\ufeff", '"甲方办公区"', "甲方办公"],
+             '"甲方办公区"', "甲方办公"],
 }  # fmt: skip
 
 
@@ -241,11 +241,18 @@ def odd_log(seed: int, n: int = 400) -> bytes:
         line = row(i, pick["time"], pick["card"], pick["area"], name=rnd.choice(["吴涛", "张三"]))
         roll = rnd.random()
         if roll < 0.03:
-            line = rnd.choice(["", "  ", "\u3000", "\ufeff", '"', "\u3000" + line, " " + line])
+            line = rnd.choice(["", "  ", "\u3000", "\u3000\t", '"', "\u3000" + line, " " + line])
         elif roll < 0.06:
             line = line.rsplit(",", 1)[0]
         lines.append(line)
     return gb(lines)
+
+
+def _spy(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[int]:
+    calls: list[int] = []
+    real = getattr(module, name)
+    monkeypatch.setattr(module, name, lambda *a, **k: calls.append(1) or real(*a, **k))
+    return calls
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -253,16 +260,31 @@ def test_bytes_read_directly_equal_the_transcoded_text(
     folder: Folder, monkeypatch: pytest.MonkeyPatch, seed: int
 ) -> None:
     data = odd_log(seed)
-    raw_reads: list[int] = []
-    classify_raw = logs._classify_raw
-    monkeypatch.setattr(
-        logs, "_classify_raw", lambda *a, **k: raw_reads.append(1) or classify_raw(*a, **k)
+    fix_ups, copies = (
+        _spy(monkeypatch, logs, "_fix_up"),
+        _spy(monkeypatch, logscan, "normalised_copy"),
     )
     direct = summary(*load(folder, data))
-    assert raw_reads == [1]  # read as bytes, odd lines left to the fix-up
+    assert (fix_ups, copies) == ([1], [])  # read as bytes, odd lines decoded in the fix-up
     monkeypatch.setattr(logs, "_raw_text", lambda *a, **k: None)
-    assert summary(*load(folder, data)) == direct
+    assert summary(*load(folder, data)) == direct  # the text, from a transcoded copy
+    assert copies == [1]
     assert direct[1] and direct[2]  # both facts and rejections were produced
+
+
+def test_bytes_duckdb_refuses_as_latin1_fall_back_to_the_text(
+    folder: Folder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # DuckDB's Latin-1 takes no byte 0x80-0x9F; GBK lead bytes 0x81-0xA0 and the
+    # four-byte byte-order mark have them
+    lines = [*LINES[:2], row(9, "2026/7/1 09:00:00", "\ufeff3102876541", name="堃喆"), *LINES[2:]]
+    data = gb(lines)
+    assert any(0x80 <= b <= 0x9F for b in data)
+    copies = _spy(monkeypatch, logscan, "normalised_copy")
+    report, facts = load(folder, data)
+    assert copies == [1]
+    assert report.rows == 8
+    assert [(f.id, f.entries) for f in facts] == [FACTS[0][::2], ("H002@2026-07-01", 3)]
 
 
 def test_gb18030_multibyte_characters_hold_no_byte_the_sql_splits_on() -> None:
