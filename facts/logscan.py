@@ -1,23 +1,24 @@
-"""The bytes of a log before DuckDB reads it: encoding checks, line structure, a normalised copy.
+"""The bytes of a log around DuckDB: decoding checks in parallel, a normalised copy.
 
-A log is read by DuckDB straight from the file when it can be: UTF-8, or a
-GB18030/GBK file whose bytes DuckDB reads as Latin-1 (one character per byte,
-no transcoded copy; see `RAW_SAFE`). The file is checked here first, in large
-chunks and never line by line:
+A log is read by DuckDB straight from the file when it can be (facts/logs.py):
+UTF-8, or a GB18030/GBK door log whose bytes DuckDB reads as Latin-1 (one
+character per byte, no transcoded copy; see `RAW_SAFE`). Work here is done on
+large chunks, never line by line:
 
-- UTF-8 is checked with Python's decoder in one pass; GB18030/GBK by decoding
-  newline-aligned chunks in parallel worker processes (this module run as a
-  script, so a worker imports nothing of lvyue). The first byte that does not
-  decode stops loading with its line and byte offset, exactly as a sequential
-  decode would find it: a chunk starts after a line feed, and a line feed is
-  never part of a multibyte character, so each chunk starts on a character.
-- The line structure: `\\n` or `\\r\\n` throughout is read directly; a bare
-  `\\r` (old Mac exports, a mixture of line ends), a line longer than
-  `MAX_LINE` characters, or a byte DuckDB cannot take as its line separator
-  sends the file through `normalised_copy`, which decodes it in Python, ends
-  every line with `\\n` (`\\r\\n`, `\\n` and `\\r` each end one line), and
-  leaves an over-long line out of the copy (an empty line in its place) so it
-  is reported as a rejected line with its number instead of stopping the load.
+- GB18030/GBK is checked by decoding newline-aligned chunks in worker
+  processes (this module run as a script, importing nothing of lvyue) while
+  DuckDB reads the file. The first byte that does not decode stops loading
+  with its line and byte offset, exactly as a sequential decode finds it: a
+  chunk starts after a line feed, a line feed is never part of a multibyte
+  character, so each chunk starts on a character boundary, and the lowest
+  offset any chunk reports is the first.
+- `normalised_copy` is the way for everything else (a bare `\r`, a mixture
+  of line ends, a line longer than `MAX_LINE` characters, a byte DuckDB will
+  not read as Latin-1, other encodings): it decodes the file in Python and
+  writes UTF-8 with one `\n` per line (`\r\n`, `\n` and `\r` each end one
+  line, as Python's universal newlines count them), writing an over-long line
+  as an empty one and returning its number, so it is reported as a rejected
+  line instead of stopping the load.
 """
 
 from __future__ import annotations
@@ -162,6 +163,8 @@ def _worker_answer(proc: subprocess.Popen[str]) -> tuple[int, str] | None | str:
     if line == "ok":
         return None
     offset, _, reason = line.partition(" ")
+    if not offset.isdigit():
+        return "again"
     return int(offset), reason
 
 
