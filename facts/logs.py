@@ -111,7 +111,8 @@ def load_log(
     system_day / outage; a pack may have added optional fields to it).
 
     A UTF-8 log, or a GB18030/GBK door log read as bytes (RawText), is read by
-    DuckDB straight from the file while worker processes check that it decodes.
+    DuckDB straight from the file (the bytes: while worker processes check that
+    they decode).
     If DuckDB's lines are not exactly the lines as numbered here (a bare CR, a
     mixture of line ends, a line over MAX_LINE, a byte DuckDB refuses), or the
     log is neither, it is read from a normalised UTF-8 copy in a temporary
@@ -121,19 +122,21 @@ def load_log(
     check_inside(path, entry)
     sweep_stale_temp()
     encoding, utf8_bad = _encoding(path, entry)
+    try:
+        headers, delim, sample = _header(path, entry, encoding)
+        index = _columns(headers, entry)
+    except InputError:
+        if encoding != "utf-8":  # an undecodable byte is reported first, as it always was
+            bad = logscan.first_bad(path, encoding)
+            if bad is not None:
+                raise _bad_byte(path, entry, encoding, bad, utf8_bad) from None
+        raise
+    formats = _formats(entry, sample, index, delim)
+    raw = _raw_text(path, entry, encoding, delim, formats, sample, index)
     check = None
-    if encoding != "utf-8":  # decoding checked in worker processes while DuckDB reads
+    if raw is not None:  # decoding checked in worker processes while DuckDB reads the bytes
         check = logscan.Check(path, encoding)
     try:
-        try:
-            headers, delim, sample = _header(path, entry, encoding)
-            index = _columns(headers, entry)
-        except InputError:
-            if check is not None:  # an undecodable byte is reported first, as it always was
-                _raise_if_bad(path, entry, encoding, check, utf8_bad)
-            raise
-        formats = _formats(entry, sample, index, delim)
-        raw = _raw_text(entry, encoding, delim, formats, sample, index)
         ncols = len(headers)
         long: list[tuple[int, int]] = []
         with tempfile.TemporaryDirectory(
@@ -157,7 +160,11 @@ def load_log(
                     for table in ("lines", "keymap"):
                         con.execute(f"DROP TABLE IF EXISTS {table}")
                     source = Path(tmp) / "log.utf8.csv"
-                    long = logscan.normalised_copy(path, encoding, source)
+                    try:
+                        long = logscan.normalised_copy(path, encoding, source)
+                    except logscan.BadByte as bad:
+                        pair = (bad.offset, bad.reason)
+                        raise _bad_byte(path, entry, encoding, pair, utf8_bad) from None
                     separator = logscan.free_byte(source)
                     if separator is None:
                         raise InputError(
@@ -285,11 +292,21 @@ def _raise_if_bad(
     """Wait for the decoding check; the first undecodable byte stops loading (undeclared:
     the offset of whichever encoding read further)."""
     bad = check.result()
-    if bad is None:
-        return
+    if bad is not None:
+        raise _bad_byte(path, entry, encoding, bad, utf8_bad)
+
+
+def _bad_byte(
+    path: Path,
+    entry: FileEntry,
+    encoding: str,
+    bad: tuple[int, str],
+    utf8_bad: tuple[int, str] | None,
+) -> InputError:
+    """Undeclared: the offset of whichever encoding read further."""
     if utf8_bad is not None and utf8_bad[0] > bad[0]:
-        raise _decode_error(path, entry, "UTF-8", utf8_bad)
-    raise _decode_error(path, entry, encoding, bad)
+        return _decode_error(path, entry, "UTF-8", utf8_bad)
+    return _decode_error(path, entry, encoding, bad)
 
 
 def _decode_error(path: Path, entry: FileEntry, what: str, bad: tuple[int, str]) -> InputError:
@@ -566,6 +583,7 @@ class RawText:
 
 
 def _raw_text(
+    path: Path,
     entry: FileEntry,
     encoding: str,
     delim: str,
@@ -584,6 +602,8 @@ def _raw_text(
         or ord(delim) not in logscan.RAW_SAFE
         or not formats[0].isascii()
     ):
+        return None
+    if not logscan.latin1_readable(path):
         return None
     # a log whose lines are quoted or padded would leave most lines to the fix-up
     for line in sample:

@@ -186,13 +186,34 @@ def decode_error_line(path: Path, offset: int) -> int:
 # --- the normalised copy -------------------------------------------------------------------
 
 
+class BadByte(Exception):
+    """A byte that does not decode: its offset in the file and the codec's reason."""
+
+    def __init__(self, offset: int, reason: str) -> None:
+        super().__init__(offset, reason)
+        self.offset, self.reason = offset, reason
+
+
+# bytes DuckDB will not read as Latin-1 (it refuses the C1 controls 0x80-0x9F)
+NOT_LATIN1 = bytes(range(0x80, 0xA0))
+
+
+def latin1_readable(path: Path) -> bool:
+    """False if the start of the file has a byte DuckDB's Latin-1 refuses (then reading the
+    bytes would fail soon; a later one makes DuckDB fail and the log is read as text)."""
+    with path.open("rb") as f:
+        head = f.read(CHUNK)
+    return len(head.translate(None, NOT_LATIN1)) == len(head)
+
+
 def normalised_copy(path: Path, encoding: str, target: Path) -> list[tuple[int, int]]:
     """Write the log as UTF-8 with one `\\n` per line (line numbers unchanged); a line of more
     than MAX_LINE characters is written empty. Returns those lines: (line, characters).
 
-    The file has been checked to decode (a bad byte still raises UnicodeDecodeError).
+    A byte that does not decode raises BadByte (its offset as a sequential decode finds it).
     """
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    offset = 0
     long: list[tuple[int, int]] = []
     line = 1  # number of the line being assembled in `tail`
     tail: list[str] = []  # its text so far (None-like when over-long: tail_len counts it)
@@ -202,7 +223,12 @@ def normalised_copy(path: Path, encoding: str, target: Path) -> list[tuple[int, 
     with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
         while True:
             chunk = src.read(MAX_LINE // 2)  # so a line inside one chunk is never over-long
-            text = decoder.decode(chunk, final=not chunk)
+            pending = len(decoder.getstate()[0])
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                raise BadByte(offset - pending + exc.start, str(exc.reason)) from None
+            offset += len(chunk)
             if cr_pending:
                 text = "\r" + text
                 cr_pending = False

@@ -310,3 +310,29 @@ def test_gb18030_multibyte_characters_hold_no_byte_the_sql_splits_on() -> None:
         assert not set(seq) & logscan.RAW_SAFE, seq
         assert ch.encode("gb18030") == seq and seen.setdefault(ch, seq) == seq
     assert len(seen) > 20_000
+
+
+def test_undecodable_byte_is_reported_before_a_missing_column(folder: Folder) -> None:
+    data = gb([HEADER.replace("区域", "地区"), *LINES[1:4]]) + b"\x81\r\n"
+    root = folder("bad-and-col", MANIFEST.format(encoding="gb18030"), {"door.csv": data})
+    with pytest.raises(InputError) as info:
+        load_evidence(root)
+    assert info.value.line == 5 and "cannot decode the log as gb18030" in info.value.message
+
+
+def test_monitoring_log_in_gb18030_is_transcoded_and_checked(folder: Folder) -> None:
+    manifest = (
+        "files:\n  - path: mon.csv\n    type: system_day\n    derive: monitoring\n"
+        "    encoding: gb18030\n    columns: {系统: system, 时间: time, 状态: status}\n"
+    )
+    lines = ["系统,时间,状态", "门户,2026-09-01 00:00:00,正常", "门户,2026-09-01 00:05:00,故障"]
+    root = folder("mon", manifest, {"mon.csv": gb(lines)})
+    ev = load_evidence(root)
+    (fact,) = ev.facts["system_day"]
+    assert (fact.id, fact.checks, fact.failures) == ("门户@2026-09-01", 2, 1)  # type: ignore[attr-defined]
+    bad = folder("mon-bad", manifest, {"mon.csv": gb(lines) + b"\xff\r\n"})
+    with pytest.raises(InputError) as info:
+        load_evidence(bad)
+    assert info.value.line == 4
+    assert info.value.message.endswith(f"at byte {len(gb(lines))}")
+    assert list(Path(tempfile.gettempdir()).glob("lvyue-log-*")) == []
