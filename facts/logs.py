@@ -21,6 +21,7 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,13 +29,13 @@ from typing import Any
 import duckdb
 
 from engine.errors import InputError
+from facts import logscan
 from facts.manifest import LOG_FIELDS, MANIFEST_NAME, FileEntry
 from facts.model import FACT_TYPES, Fact, OnsiteDay, Provenance, SystemDay
 from facts.normalize import parse_bool, text
 from facts.records import Rejection
 from facts.tables import check_inside, sniff_delimiter
 
-CHUNK = 1 << 20
 TIME_FORMATS = [
     "%Y-%m-%d %H:%M:%S",
     "%Y/%m/%d %H:%M:%S",
@@ -108,39 +109,125 @@ def load_log(
 
     `model` is the derived type to build (default: the built-in onsite_day /
     system_day / outage; a pack may have added optional fields to it).
+
+    A UTF-8 log, or a GB18030/GBK door log read as bytes (RawText), is read by
+    DuckDB straight from the file (the bytes: while worker processes check that
+    they decode).
+    If DuckDB's lines are not exactly the lines as numbered here (a bare CR, a
+    mixture of line ends, a line over MAX_LINE, a byte DuckDB refuses), or the
+    log is neither, it is read from a normalised UTF-8 copy in a temporary
+    folder instead (logscan.normalised_copy), removed when done.
     """
     assert entry.derive is not None
     check_inside(path, entry)
     sweep_stale_temp()
-    with tempfile.TemporaryDirectory(
-        prefix=f"{TEMP_PREFIX}{os.getpid()}-", ignore_cleanup_errors=True
-    ) as tmp:
-        source, encoding = utf8_source(path, entry, Path(tmp))
-        headers, delim, sample = _header(source, entry)
+    encoding, utf8_bad = _encoding(path, entry)
+    try:
+        headers, delim, sample = _header(path, entry, encoding)
         index = _columns(headers, entry)
-        formats = _formats(entry, sample, index, delim)
-        con = duckdb.connect(":memory:")
-        try:
-            for setting in ("autoinstall_known_extensions", "autoload_known_extensions"):
-                con.execute(f"SET {setting} = false")
-            con.execute("SET preserve_insertion_order = true")
-            con.execute(f"SET temp_directory = {_sql_str(str(Path(tmp) / 'spill'))}")
-            _classify(con, source, entry, index, len(headers), delim, formats)
-            if entry.derive == "outages":
-                result = _outages(con, entry, sha256, headers, index, model)
-            else:
-                result = _aggregate(con, entry, sha256, headers, index, model)
-        except duckdb.Error as exc:
-            raise InputError(
-                f"cannot read the log ({str(exc).splitlines()[0]})", file=entry.path
-            ) from None
-        finally:
-            con.close()
+    except InputError:
+        if encoding != "utf-8":  # an undecodable byte is reported first, as it always was
+            bad = logscan.first_bad(path, encoding)
+            if bad is not None:
+                raise _bad_byte(path, entry, encoding, bad, utf8_bad) from None
+        raise
+    formats = _formats(entry, sample, index, delim)
+    raw = _raw_text(path, entry, encoding, delim, formats, sample, index)
+    check = None
+    if raw is not None:  # decoding checked in worker processes while DuckDB reads the bytes
+        check = logscan.Check(path, encoding)
+    try:
+        ncols = len(headers)
+        long: list[tuple[int, int]] = []
+        with tempfile.TemporaryDirectory(
+            prefix=f"{TEMP_PREFIX}{os.getpid()}-", ignore_cleanup_errors=True
+        ) as tmp:
+            con = duckdb.connect(":memory:")
+            try:
+                for setting in ("autoinstall_known_extensions", "autoload_known_extensions"):
+                    con.execute(f"SET {setting} = false")
+                con.execute("SET preserve_insertion_order = true")
+                con.execute(f"SET temp_directory = {_sql_str(str(Path(tmp) / 'spill'))}")
+                direct = encoding == "utf-8" or raw is not None
+                if direct:
+                    direct = _read_direct(con, path, entry, index, ncols, delim, formats, raw)
+                if check is not None:
+                    _raise_if_bad(path, entry, encoding, check, utf8_bad)
+                if direct and raw is not None:
+                    _fix_up(con, entry, index, ncols, delim, formats, raw)
+                elif not direct:
+                    raw = None
+                    for table in ("lines", "keymap"):
+                        con.execute(f"DROP TABLE IF EXISTS {table}")
+                    source = Path(tmp) / "log.utf8.csv"
+                    try:
+                        long = logscan.normalised_copy(path, encoding, source)
+                    except logscan.BadByte as bad:
+                        pair = (bad.offset, bad.reason)
+                        raise _bad_byte(path, entry, encoding, pair, utf8_bad) from None
+                    separator = logscan.free_byte(source)
+                    if separator is None:
+                        raise InputError(
+                            "cannot read the log: it holds every control byte DuckDB could "
+                            "split its lines on (0x01-0x19)",
+                            file=entry.path,
+                        )
+                    lines = _lines_sql(source, separator, "utf-8")
+                    _classify(con, lines, entry, index, ncols, delim, formats)
+                if entry.derive == "outages":
+                    result = _outages(con, entry, sha256, headers, index, model)
+                else:
+                    result = _aggregate(con, entry, sha256, headers, index, model, raw)
+            except duckdb.Error as exc:
+                raise InputError(
+                    f"cannot read the log ({str(exc).splitlines()[0]})", file=entry.path
+                ) from None
+            finally:
+                con.close()
+    finally:
+        if check is not None:
+            check.stop()
+    if long:
+        result.rows += len(long)
+        result.rejected.extend(
+            Rejection(
+                entry.path,
+                line,
+                None,
+                f"line too long: {size:,} characters (limit {logscan.MAX_LINE:,})",
+            )
+            for line, size in long
+        )
+        result.rejected.sort(key=lambda r: r.row or 0)
     result.encoding = encoding
     result.ignored_columns = [
         h for h in headers if h and headers.index(h) + 1 not in index.values()
     ]
     return result
+
+
+def _read_direct(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    entry: FileEntry,
+    index: dict[str, int],
+    ncols: int,
+    delim: str,
+    formats: list[str],
+    raw: RawText | None,
+) -> bool:
+    """Table `lines` from the file itself; False (nothing to use) when DuckDB refuses the
+    file or its lines are not the numbered lines (a CR or LF inside one, one too long)."""
+    lines = _lines_sql(path, 1, "latin-1" if raw is not None else "utf-8")
+    try:
+        if raw is not None:
+            _classify_raw(con, lines, entry, index, ncols, delim, formats, raw)
+        else:
+            _classify(con, lines, entry, index, ncols, delim, formats, direct=True)
+    except duckdb.Error:
+        return False
+    (odd,) = con.execute(f"SELECT count(*) FROM lines WHERE problem = {_SHAPE}").fetchone() or (0,)
+    return not odd
 
 
 TEMP_PREFIX = "lvyue-log-"
@@ -171,96 +258,97 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def utf8_source(path: Path, entry: FileEntry, tmp: Path) -> tuple[Path, str]:
-    """A UTF-8 file DuckDB can read: the log itself, or a chunked transcoding of it.
+def _encoding(path: Path, entry: FileEntry) -> tuple[str, tuple[int, str] | None]:
+    """The log's encoding (a codec name), and where UTF-8 failed when it was tried.
 
-    UTF-8 is checked (and GB18030/GBK converted) in 1 MiB chunks, never by
-    line; a byte that does not decode stops loading with its line and byte
-    offset (undeclared: the offset of whichever encoding read further).
+    Undeclared: UTF-8 if the whole file is UTF-8, else GB18030 (checked later,
+    in parallel with the reading). Declared UTF-8 that is not stops here.
     """
     declared = (entry.encoding or "").lower().replace("_", "-")
     utf8_bad: tuple[int, str] | None = None
     if declared in ("", "utf-8", "utf8", "utf-8-sig"):
-        utf8_bad = _utf8_error(path)
+        utf8_bad = logscan.first_bad(path, "utf-8")
         if utf8_bad is None:
-            return path, "utf-8"
+            return "utf-8", None
         if declared:
             raise _decode_error(path, entry, "UTF-8 as declared by encoding:", utf8_bad)
     encoding = entry.encoding or "gb18030"
-    target = tmp / "log.utf8.csv"
     try:
-        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+        codecs.getincrementaldecoder(encoding)
     except LookupError:
         raise InputError(
             f"unknown encoding {encoding!r}", file=entry.path, field="encoding"
         ) from None
-    offset = 0
-    bad: tuple[int, str] | None = None
-    with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
-        pending = 0
-        try:
-            while chunk := src.read(CHUNK):
-                pending = len(decoder.getstate()[0])
-                dst.write(decoder.decode(chunk))
-                offset += len(chunk)
-            pending = len(decoder.getstate()[0])
-            dst.write(decoder.decode(b"", final=True))
-        except UnicodeDecodeError as exc:
-            bad = (offset - pending + exc.start, str(exc.reason))
-    if bad is None:
-        return target, encoding
+    return encoding, utf8_bad
+
+
+def _raise_if_bad(
+    path: Path,
+    entry: FileEntry,
+    encoding: str,
+    check: logscan.Check,
+    utf8_bad: tuple[int, str] | None,
+) -> None:
+    """Wait for the decoding check; the first undecodable byte stops loading (undeclared:
+    the offset of whichever encoding read further)."""
+    bad = check.result()
+    if bad is not None:
+        raise _bad_byte(path, entry, encoding, bad, utf8_bad)
+
+
+def _bad_byte(
+    path: Path,
+    entry: FileEntry,
+    encoding: str,
+    bad: tuple[int, str],
+    utf8_bad: tuple[int, str] | None,
+) -> InputError:
+    """Undeclared: the offset of whichever encoding read further."""
     if utf8_bad is not None and utf8_bad[0] > bad[0]:
-        raise _decode_error(path, entry, "UTF-8", utf8_bad)
-    raise _decode_error(path, entry, encoding, bad)
-
-
-def _utf8_error(path: Path) -> tuple[int, str] | None:
-    """(byte offset, reason) of the first byte that is not UTF-8, or None."""
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
-    offset = pending = 0
-    try:
-        with path.open("rb") as f:
-            while chunk := f.read(CHUNK):
-                pending = len(decoder.getstate()[0])
-                decoder.decode(chunk)
-                offset += len(chunk)
-            pending = len(decoder.getstate()[0])
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError as exc:
-        return offset - pending + exc.start, str(exc.reason)
-    return None
+        return _decode_error(path, entry, "UTF-8", utf8_bad)
+    return _decode_error(path, entry, encoding, bad)
 
 
 def _decode_error(path: Path, entry: FileEntry, what: str, bad: tuple[int, str]) -> InputError:
     """The fatal error for an undecodable byte: its line (counted only now) and byte offset."""
     offset, reason = bad
-    line = 1
-    with path.open("rb") as f:
-        done = 0
-        while done < offset and (chunk := f.read(min(CHUNK, offset - done))):
-            line += chunk.count(b"\n")
-            done += len(chunk)
     hint = "" if entry.encoding else " (neither UTF-8 nor GB18030; name it with encoding:)"
     return InputError(
         f"cannot decode the log as {what}{hint}: {reason} at byte {offset}",
         file=entry.path,
-        line=line,
+        line=logscan.decode_error_line(path, offset),
     )
 
 
-def _header(source: Path, entry: FileEntry) -> tuple[list[str], str, list[str]]:
-    """Headers, delimiter, and a few data lines (to find the log's time format)."""
-    with source.open(encoding="utf-8-sig", newline="") as f:
+def _header(path: Path, entry: FileEntry, encoding: str) -> tuple[list[str], str, list[str]]:
+    """Headers, delimiter, and a few data lines (to find the log's time format).
+
+    Read through Python's universal newlines (`\r\n`, `\n`, `\r`), as the lines are numbered.
+    A byte that does not decode is replaced here; the decoding check reports it.
+    """
+    text_encoding = "utf-8-sig" if encoding == "utf-8" else encoding
+    with path.open(encoding=text_encoding, errors="replace", newline="") as f:
         line = ""
-        for _ in range(entry.header_row):
-            line = f.readline()
-        sample = [f.readline() for _ in range(20)]
+        for i in range(entry.header_row):
+            line = _readline(f)
+            if i == 0:
+                line = line.removeprefix("\ufeff")  # a GB18030 byte-order mark (UTF-8: -sig)
+        sample = [_readline(f) for _ in range(20)]
     delim = sniff_delimiter(line, entry.delimiter)
     cells = next(csv.reader([line.rstrip("\r\n")], delimiter=delim), [])
     headers = [" ".join(c.split()) for c in cells]
     if not any(headers):
         raise InputError(f"no header row (expected at line {entry.header_row})", file=entry.path)
     return headers, delim, sample
+
+
+def _readline(f: Any) -> str:
+    """One line, at most MAX_LINE characters of it (the rest of a longer line is skipped)."""
+    line: str = f.readline(logscan.MAX_LINE)
+    if len(line) == logscan.MAX_LINE and not line.endswith(("\n", "\r")):
+        while (more := f.readline(logscan.MAX_LINE)) and not more.endswith(("\n", "\r")):
+            pass
+    return line
 
 
 def _formats(entry: FileEntry, sample: list[str], index: dict[str, int], delim: str) -> list[str]:
@@ -347,31 +435,40 @@ def _split_expr(col: str, delim: str) -> str:
     )
 
 
+def _lines_sql(source: Path, separator: int, encoding: str) -> str:
+    """(line, l): every line of the file with its number, blank ones as NULL or spaces."""
+    return (
+        "(SELECT row_number() OVER () AS line, l FROM read_csv("
+        f"{_sql_str(str(source))}, header = false, auto_detect = false, "
+        f"delim = {_sql_str(chr(separator))}, quote = '', escape = '', "
+        f"columns = {{'l': 'VARCHAR'}}, null_padding = true, encoding = {_sql_str(encoding)}, "
+        "max_line_size = 10000000))"
+    )
+
+
 def _classify(
     con: duckdb.DuckDBPyConnection,
-    source: Path,
+    raw: str,
     entry: FileEntry,
     index: dict[str, int],
     ncols: int,
     delim: str,
     formats: list[str],
+    table: str = "lines",
+    direct: bool = False,
 ) -> None:
     """Table `lines` (line, key, ts, keep, failed, problem): one row per non-blank data line.
 
-    For outages `ts` is the minute (minutes since 1970-01-01, local time) and
-    `keep` is absent: which systems count is decided on the few distinct names.
-    A rejected line's `key` holds what its message needs: the field count
-    (problem 1) or the unreadable time (problem 3); one column less per line.
+    `raw` is a relation (line, l) of decoded text. For outages `ts` is the
+    minute (minutes since 1970-01-01, local time) and `keep` is absent: which
+    systems count is decided on the few distinct names. A rejected line's
+    `key` holds what its message needs: the field count (problem 1) or the
+    unreadable time (problem 3); one column less per line.
     """
     key_field = LOG_FIELDS[entry.derive or "access_log"][0]
     outages = entry.derive == "outages"
-    raw = (
-        "(SELECT row_number() OVER () AS line, l FROM read_csv("
-        f"{_sql_str(str(source))}, header = false, auto_detect = false, delim = '\x01', "
-        "quote = '', escape = '', columns = {'l': 'VARCHAR'}, null_padding = true, "
-        "max_line_size = 10000000))"
-    )
-    col = {name: _trimmed(f"f[{pos}]") for name, pos in index.items() if name != "core"}
+    col = {name: _trimmed(f"c_{name}") for name in index if name != "core"}
+    cells = "".join(f", f[{pos}] AS c_{name}" for name, pos in index.items() if name != "core")
     status = col.get("status", "NULL")
     if entry.location:
         keep = f"list_contains({_sql_list(entry.location)}, {col['location']})"
@@ -386,48 +483,262 @@ def _classify(
     )
     fmts = _sql_list(formats)
     fallback = f"try_strptime(translate(t, {_sql_str(_FULL)}, {_sql_str(_HALF)}), {fmts})"
-    ts = f"CASE WHEN ts0 IS NULL AND t <> '' THEN {fallback} ELSE ts0 END"
+    # the log's own format alone first: a list of formats is slow even when its first fits
+    ts = (
+        f"CASE WHEN ts1 IS NOT NULL THEN ts1 WHEN ts0 IS NULL AND t <> '' THEN {fallback} "
+        "ELSE ts0 END"
+    )
     if outages:
         ts = f"(epoch_us({ts}) // {_MINUTE_US})::INTEGER"
     good = f"n = {ncols}"
+    shape = _shape_sql("l") if direct else "false"
     con.execute(
         f"""
-        CREATE TEMP TABLE lines AS
+        CREATE TEMP TABLE {table} AS
         SELECT line,
             CASE WHEN NOT {good} THEN n::VARCHAR
                  WHEN key IS NULL OR key = '' THEN NULL WHEN ts IS NULL THEN t ELSE key END AS key,
             ts,{"" if outages else " keep,"} failed,
-            CASE WHEN NOT {good} THEN {_FIELDS}
+            CASE WHEN shape THEN {_SHAPE} WHEN NOT {good} THEN {_FIELDS}
                  WHEN key IS NULL OR key = '' THEN {_KEY}
                  WHEN ts IS NULL THEN {_TIME} END::UTINYINT AS problem
         FROM (
-            SELECT line, n, key, t, {ts} AS ts, keep, failed
+            SELECT line, n, key, t, {ts} AS ts, keep, failed, shape
             FROM (
-                SELECT line, n,
-                    CASE WHEN {good} THEN {col[key_field]} END AS key,
-                    CASE WHEN {good} THEN {col["time"]} END AS t,
-                    try_strptime(t, {fmts}) AS ts0,
-                    CASE WHEN {good} THEN {keep} ELSE false END AS keep,
-                    CASE WHEN {good} THEN coalesce(lower({status}) IN {failures}, false)
-                         ELSE false END AS failed
+                SELECT line, n, key, t, try_strptime(t, {_sql_str(formats[0])}) AS ts1,
+                    CASE WHEN ts1 IS NULL THEN try_strptime(t, {fmts}) END AS ts0,
+                    keep, failed, shape
                 FROM (
-                    SELECT line, {_split_expr("l", delim)} AS f, len(f) AS n
-                    FROM {raw} WHERE line > {entry.header_row} AND NOT ({blank})
+                    SELECT line, n, shape,
+                        CASE WHEN {good} THEN {col[key_field]} END AS key,
+                        CASE WHEN {good} THEN {col["time"]} END AS t,
+                        CASE WHEN {good} THEN {keep} ELSE false END AS keep,
+                        CASE WHEN {good} THEN coalesce(lower({status}) IN {failures}, false)
+                             ELSE false END AS failed
+                    FROM (
+                        SELECT line, {_split_expr("l", delim)} AS f, len(f) AS n,
+                            {shape} AS shape{cells}
+                        FROM {raw} WHERE line > {entry.header_row} AND ({shape} OR NOT ({blank}))
+                    )
                 )
             )
         )
         """
     )
+    if table == "lines":
+        _map_keys(con, entry, lambda k: k)
+
+
+def _shape_sql(col: str) -> str:
+    """A line as DuckDB split it that is not one line as numbered here (CR or LF inside:
+    DuckDB kept a line end of another kind), or too long (then measured in the copy)."""
+    return (
+        f"(strpos({col}, chr(13)) > 0 OR strpos({col}, chr(10)) > 0 "
+        f"OR strlen({col}) > {logscan.MAX_LINE})"
+    )
+
+
+def _map_keys(con: duckdb.DuckDBPyConnection, entry: FileEntry, enc: Callable[[str], str]) -> None:
+    """`values: {person_id: ...}` applied to the good lines (system names: see _systems)."""
+    key_field = LOG_FIELDS[entry.derive or "access_log"][0]
     mapping = entry.values.get(key_field)
-    if mapping and not outages:
+    if mapping and entry.derive != "outages":
         con.execute("CREATE TEMP TABLE keymap (src VARCHAR, dst VARCHAR)")
         con.executemany(
-            "INSERT INTO keymap VALUES (?, ?)", [(str(k), str(v)) for k, v in mapping.items()]
+            "INSERT INTO keymap VALUES (?, ?)",
+            [(enc(str(k)), enc(str(v))) for k, v in mapping.items()],
         )
         con.execute(
             "UPDATE lines SET key = keymap.dst FROM keymap "
             "WHERE lines.key = keymap.src AND lines.problem IS NULL"
         )
+
+
+# --- GB18030/GBK door logs read as bytes -----------------------------------------------------
+#
+# DuckDB reads the file as Latin-1: each byte one character, so no transcoded copy is
+# written. Every byte the SQL splits or trims on is one that never occurs inside a
+# multibyte character (logscan.RAW_SAFE), so splitting the bytes is splitting the text,
+# and a value compares equal to a manifest value exactly when its bytes equal that value
+# encoded (GB18030 decodes distinct byte strings to distinct text). What the bytes cannot
+# decide exactly (a quote, a full-width space or byte-order mark at a field's end, a time
+# that is not plain ASCII in the log's own format) is left to the text SQL above, on those
+# lines decoded in Python ("fix-up"); the decoding check has passed by then.
+
+_FIX = 9  # problem code of a line left to the fix-up
+_SHAPE = 10  # DuckDB's line is not one numbered line: read the normalised copy instead
+
+
+@dataclass(frozen=True)
+class RawText:
+    """How text maps to the bytes-as-Latin-1 strings DuckDB sees."""
+
+    encoding: str
+
+    def enc(self, text: str) -> str:
+        return text.encode(self.encoding).decode("latin-1")
+
+    def dec(self, raw: str) -> str:
+        return raw.encode("latin-1").decode(self.encoding)
+
+
+def _raw_text(
+    path: Path,
+    entry: FileEntry,
+    encoding: str,
+    delim: str,
+    formats: list[str],
+    sample: list[str],
+    index: dict[str, int],
+) -> RawText | None:
+    """RawText when the log can be read as bytes, else None (then it is transcoded)."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return None
+    if (
+        name not in logscan.RAW_ENCODINGS
+        or entry.derive != "access_log"
+        or ord(delim) not in logscan.RAW_SAFE
+        or not formats[0].isascii()
+    ):
+        return None
+    if not logscan.latin1_readable(path):
+        return None
+    # a log whose lines are quoted or padded would leave most lines to the fix-up
+    for line in sample:
+        cells = line.rstrip("\r\n").split(delim)
+        if (
+            '"' in line
+            or line[:1] in _TRIM
+            or any(
+                cells[pos - 1] != cells[pos - 1].strip(_TRIM)
+                for name, pos in index.items()
+                if pos <= len(cells)
+            )
+        ):
+            return None
+    raw = RawText(name)
+    try:
+        for value in [*entry.location, *_mapping_texts(entry)]:
+            raw.enc(value)
+    except UnicodeEncodeError:
+        return None
+    return raw
+
+
+def _mapping_texts(entry: FileEntry) -> list[str]:
+    mapping = entry.values.get("person_id") or {}
+    return [str(x) for kv in mapping.items() for x in kv]
+
+
+def _raw_odd(expr: str, raw: RawText) -> str:
+    """A value that starts or ends with a byte that may be (part of) a space, TAB, full-width
+    space or byte-order mark: such a line is left to the fix-up, so no value is trimmed here."""
+    a1, bom = raw.enc("\u3000")[0], raw.enc("\ufeff")
+    return (
+        f"(ord({expr}) IN (9, 13, 32, {ord(a1)}, {ord(bom[0])}) "
+        f"OR ord({expr}[-1]) IN (9, 13, 32, {ord(a1)}) OR suffix({expr}, {_sql_str(bom)}))"
+    )
+
+
+def _classify_raw(
+    con: duckdb.DuckDBPyConnection,
+    lines: str,
+    entry: FileEntry,
+    index: dict[str, int],
+    ncols: int,
+    delim: str,
+    formats: list[str],
+    raw: RawText,
+) -> None:
+    """Table `lines` as _classify makes it, from the bytes; lines it cannot decide exactly
+    are kept whole (problem _FIX, `key` = the line) for _fix_up.
+
+    Decided here: a line of the wrong number of fields, a blank card number, and a line
+    whose card, time and door values need no trimming and whose time is in the log's own
+    format (DuckDB's strptime takes only ASCII, so the time is plain ASCII, as in the text).
+    """
+    good = f"n = {ncols}"
+    names = ["person_id", "time"] + (["location"] if entry.location else [])
+    fields = ", ".join(f"f[{index[name]}] AS {name}" for name in names)
+    odd = " OR ".join(_raw_odd(name, raw) for name in names)
+    keep = "true"
+    if entry.location:
+        keep = f"list_contains({_sql_list([raw.enc(x) for x in entry.location])}, location)"
+    starts = ", ".join(
+        str(ord(c)) for c in (" ", "\t", "\r", raw.enc("\u3000")[0], raw.enc("\ufeff")[0])
+    )
+    con.execute(
+        f"""
+        CREATE TEMP TABLE lines AS
+        SELECT line,
+            CASE WHEN fix THEN l WHEN NOT {good} THEN n::VARCHAR WHEN person_id = '' THEN NULL
+                 ELSE person_id END AS key,
+            CASE WHEN NOT fix THEN ts END AS ts,
+            CASE WHEN NOT fix AND {good} THEN {keep} ELSE false END AS keep,
+            false AS failed,
+            CASE WHEN shape THEN {_SHAPE} WHEN fix THEN {_FIX} WHEN NOT {good} THEN {_FIELDS}
+                 WHEN person_id = '' THEN {_KEY} END::UTINYINT AS problem
+        FROM (
+            SELECT *,
+                odd_line OR ({good} AND person_id <> '' AND (ts IS NULL OR {odd})) AS fix
+            FROM (
+                SELECT line, l, n, odd_line, shape, {fields},
+                    CASE WHEN {good} THEN try_strptime(f[{index["time"]}], {_sql_str(formats[0])})
+                    END AS ts
+                FROM (
+                    SELECT line, l, string_split(l, {_sql_str(delim)}) AS f, len(f) AS n,
+                        ord(l) IN ({starts}) OR strpos(l, '"') > 0 AS odd_line,
+                        {_shape_sql("l")} AS shape
+                    FROM {lines} WHERE line > {entry.header_row} AND l IS NOT NULL
+                )
+            )
+        )
+        """
+    )
+
+
+def _fix_up(
+    con: duckdb.DuckDBPyConnection,
+    entry: FileEntry,
+    index: dict[str, int],
+    ncols: int,
+    delim: str,
+    formats: list[str],
+    raw: RawText,
+) -> None:
+    """The lines _classify_raw left whole: decoded, classified by _classify's text SQL, their
+    keys turned back into bytes; then `values:` applied to all lines."""
+    rows = con.execute(f"SELECT line, key FROM lines WHERE problem = {_FIX}").fetchall()
+    if rows:
+        con.execute(
+            "CREATE TEMP TABLE fixraw AS SELECT unnest(?::BIGINT[]) AS line, "
+            "unnest(?::VARCHAR[]) AS l",
+            [[r[0] for r in rows], [raw.dec(r[1]) for r in rows]],
+        )
+        _classify(con, "fixraw", entry, index, ncols, delim, formats, table="fixed")
+        keys = [
+            k
+            for (k,) in con.execute(
+                "SELECT DISTINCT key FROM fixed WHERE problem IS NULL"
+            ).fetchall()
+        ]
+        con.execute("CREATE TEMP TABLE keyenc (k VARCHAR, b VARCHAR)")
+        if keys:
+            con.execute(
+                "INSERT INTO keyenc SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+                [keys, [raw.enc(k) for k in keys]],
+            )
+        con.execute(
+            "UPDATE fixed SET key = keyenc.b FROM keyenc "
+            "WHERE fixed.key = keyenc.k AND fixed.problem IS NULL"
+        )
+        con.execute(f"DELETE FROM lines WHERE problem = {_FIX}")
+        con.execute("INSERT INTO lines SELECT line, key, ts, keep, failed, problem FROM fixed")
+        con.execute("DROP TABLE fixed")
+        con.execute("DROP TABLE fixraw")
+    _map_keys(con, entry, raw.enc)
 
 
 def _rejections(
@@ -466,6 +777,7 @@ def _aggregate(
     headers: list[str],
     index: dict[str, int],
     model: type[Fact] | None = None,
+    raw: RawText | None = None,
 ) -> LogResult:
     rows, used, outside = con.execute(
         "SELECT count(*), count(*) FILTER (problem IS NULL AND keep), "
@@ -477,6 +789,9 @@ def _aggregate(
         "strftime(max(ts), '%H:%M:%S'), count(*)::BIGINT, count(*) FILTER (failed)::BIGINT, "
         "min(line) FROM lines WHERE problem IS NULL AND keep GROUP BY ALL ORDER BY key, day"
     ).fetchall()
+    if raw is not None:  # keys as bytes: decoded, then in the text's order
+        text_of = {k: raw.dec(k) for k in {row[0] for row in daily}}
+        daily = sorted(((text_of[k], *rest) for k, *rest in daily), key=lambda r: (r[0], r[1]))
     facts: list[Fact] = []
     if model is None:
         model = OnsiteDay if entry.derive == "access_log" else SystemDay
