@@ -28,7 +28,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from reports.docx_template import finish, open_template
 from reports.markdown import Block, Run
-from reports.tablefit import fit_table, text_em, title_lines
+from reports.tablefit import ID_HASH_BREAK, fit_table, text_em, title_lines
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -139,6 +139,7 @@ def _text_into(run, text: str) -> None:
     for k, line in enumerate(text.split("\n")):
         if k:
             run.add_break()
+        line = ID_HASH_BREAK.sub(":\u200b", line)  # a finding id may break after its colon, nowhere else
         for i, piece in enumerate(_INNER_HYPHEN.split(line)):
             if i:
                 run._r.append(OxmlElement("w:noBreakHyphen"))
@@ -148,7 +149,7 @@ def _text_into(run, text: str) -> None:
 
 # an id in brackets after Chinese text in a cell, "设置统一服务电话（HB-OPS-HOTLINE）": LibreOffice
 # breaks such an id at a hyphen (or mid-letter) when it falls at a line's end, whatever the hyphen
-_BRACKETED_ID = re.compile(r"(?<=[\u3400-\u9fff])（[A-Za-z0-9][A-Za-z0-9_.-]*-[A-Za-z0-9_.-]*）")
+_BRACKETED_ID = re.compile(r"(?<=[\u3400-\u9fff\u3001-\u3011\uff01-\uff5e])（[A-Za-z0-9][A-Za-z0-9_.-]*-[A-Za-z0-9_.:-]*）")
 
 
 def _id_on_its_line(runs: list[Run], width_pt: float, size: float) -> list[Run]:

@@ -43,8 +43,16 @@ def char_em(ch: str) -> float:
     return 0.58
 
 
+# Word and LibreOffice put a quarter em between Chinese and Latin text (autospace): 2026年12月31日
+# is wider than its characters
+AUTOSPACE_EM = 0.25
+
+
 def text_em(text: str) -> float:
-    return sum(char_em(c) for c in text)
+    wide = [unicodedata.east_asian_width(c) in ("W", "F") for c in text]
+    gaps = sum(1 for a, b, x, y in zip(wide, wide[1:], text, text[1:], strict=False)
+               if a != b and not x.isspace() and not y.isspace())
+    return sum(char_em(c) for c in text) + AUTOSPACE_EM * gaps
 
 
 def token_em(text: str) -> float:
@@ -57,10 +65,19 @@ def token_em(text: str) -> float:
 
 # a file name is read as one thing too: 资源申请.xlsx, not 资源申 / 请.xlsx
 _FILE = re.compile(r"[^\s|，、；：（）()「」]+\.(?:xlsx|xls|csv|docx|pdf|yaml)")
+# and a date as Chinese documents write it: 2026年12月31日, not 2026 / 年12 / 月31 / 日
+_CN_DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?")
+
+
+# a finding id, HB-SEC-DEVICES:b31c616d361a, may break after its colon (the writer puts a
+# zero-width space there): the rule id and the hash are each kept whole
+ID_HASH_BREAK = re.compile(r"(?<=[A-Z0-9]):(?=[0-9a-f]{12}\b)")
 
 
 def latin_em(text: str) -> float:
-    return max((text_em(t) for t in _TOKEN.findall(text) + _FILE.findall(text)), default=0.0)
+    text = ID_HASH_BREAK.sub(": ", text)
+    tokens = _TOKEN.findall(text) + _FILE.findall(text) + _CN_DATE.findall(text)
+    return max((text_em(t) for t in tokens), default=0.0)
 
 
 def is_number(text: str) -> bool:
@@ -91,6 +108,9 @@ def fit_table(rows: list[list[str]], page_pt: float, font_pt: float, header: boo
     while size > MIN_FONT_PT and sum(min(n * size, page_pt * MAX_TOKEN_SHARE) + 2 * pad + BORDER_PT for n in need) > page_pt:
         size = max(MIN_FONT_PT, size - 0.5)
     low = [min(n * size, page_pt * MAX_TOKEN_SHARE) + 2 * pad + BORDER_PT for n in need]
+    if sum(low) > page_pt and pad > DENSE_PAD_PT:  # narrower cell margins before anything breaks
+        pad = DENSE_PAD_PT
+        low = [min(n * size, page_pt * MAX_TOKEN_SHARE) + 2 * pad + BORDER_PT for n in need]
     high = [w * size + 2 * pad + BORDER_PT for w in want]
     if sum(high) <= page_pt:  # everything on one line: share the rest in proportion
         spare = page_pt - sum(high)

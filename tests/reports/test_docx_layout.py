@@ -13,7 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from reports.tablefit import fit_table, is_number, text_em, title_lines
+from reports.tablefit import ID_HASH_BREAK, fit_table, is_number, text_em, title_lines, token_em
 
 pytestmark = pytest.mark.skipif(not (EXAMPLE / "evidence.yaml").is_file(), reason="example evidence not generated")
 PAGE_PT = 156 / 25.4 * 72
@@ -142,3 +142,19 @@ def test_imprint_lines_sit_between_rules() -> None:
     assert (rule(cc, "top"), rule(cc, "bottom")) == ("12", None)
     assert (rule(imprint, "top"), rule(imprint, "bottom")) == ("4", "12")
     assert cc.runs[0].font.size == Pt(14) and cc.paragraph_format.first_line_indent == 0
+
+
+def test_a_chinese_date_is_one_token_with_its_autospace() -> None:
+    # 2026年12月31日: digits 8 × 0.64, 年月日 3 × 1, five Chinese/Latin boundaries × 0.25 = 9.37 em
+    assert abs(token_em("首次发现于2026年12月31日，期限2027年1月8日") - 9.37) < 1e-9
+    rows = [["条款", "发现", "首次发现", "期限", "状态"],
+            ["四（三）6", "很长的说明文字" * 12 + "（HB-OPS-NOTICE:b69d859bf142）", "2026年12月31日", "2027年1月8日", "待整改"]]
+    fit = fit_table(rows, PAGE_PT, 10.5)
+    assert fit.widths[2] - 2 * fit.pad_pt >= token_em("2026年12月31日") * fit.font_pt
+
+
+def test_a_finding_id_breaks_only_after_its_colon() -> None:
+    # the rule id and the hash are each whole; the pair may wrap at the colon
+    assert token_em("（HB-PAY-OVERDUE-SETTLE:849356f1b026）") == token_em("（HB-PAY-OVERDUE-SETTLE:")
+    assert ID_HASH_BREAK.sub(":\u200b", "HB-SEC-DEVICES:b31c616d361a") == "HB-SEC-DEVICES:\u200bb31c616d361a"
+    assert ID_HASH_BREAK.sub(":\u200b", "09:12 与 HB-X:notahash") == "09:12 与 HB-X:notahash"

@@ -13,7 +13,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from dockit import EXAMPLE, documents, example_result
+from dockit import EXAMPLE, documents
+from reportkit import HEBI
+from typer.testing import CliRunner
+
+from engine.cli.main import app
 
 pytestmark = [
     pytest.mark.skipif(not (EXAMPLE / "evidence.yaml").is_file(), reason="example evidence not generated"),
@@ -23,13 +27,22 @@ pytestmark = [
 
 # a line ending inside a number ("27,000." / "5,262," / "27,0") whose rest starts the next line
 SPLIT_AMOUNT = re.compile(r"\d[\d,]*[.,]$")
+# a table cell ending inside a Chinese date (2026 / 2026年 / 2026年12 / 2026年12月) whose rest starts the next line
+SPLIT_DATE = re.compile(r"\d{4}(?:年(?:\d{1,2}(?:月\d{0,2})?)?)?")
+CONTINUES_DATE = re.compile(r"年\d|月\d|\d{1,2}[月日]|日(?:$|[前后）)，。])")
 RULE_ID = re.compile(r"\b[A-Z]{2,}(?:-[A-Z0-9]+)+\b")
 
 
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("pages")
-    docs = documents(example_result(folder), folder)
+    # the README's follow-up (Q3, then H2 on the same ledger): the audit has its comparison tables
+    ledger, result = folder / "ledger.sqlite", folder / "result.json"
+    for period, out in (("2026Q3", []), ("2026H2", ["--format", "json", "-o", str(result)])):
+        res = CliRunner().invoke(app, ["check", str(EXAMPLE), "--pack", str(HEBI), "--quarter" if "Q" in period else "--half",
+                                         period, "--record", "--ledger", str(ledger), *out])
+        assert res.exit_code == 1, (res.output, res.exception)  # the example has findings
+    docs = documents(result, folder)
     profile = folder / "lo-profile"  # a private LibreOffice profile: no clash with a running one
     out = {}
     for name in ("notice.docx", "audit.docx"):
@@ -65,6 +78,23 @@ def test_no_amount_is_split_across_lines(pdfs: dict[str, Path], name: str) -> No
     assert not bad, bad[:5]
     amounts = [m for line in got for m in re.findall(r"\d{1,3}(?:,\d{3})+\.\d\d", line)]
     assert amounts  # the amounts are there, whole
+
+
+@pytest.mark.parametrize("name", ["notice.docx", "audit.docx"])
+def test_no_date_in_a_table_is_split_across_lines(pdfs: dict[str, Path], name: str) -> None:
+    got = lines(pdfs[name])
+    bad = []
+    for a, b in zip(got, got[1:], strict=False):
+        here, nxt = cells(a), cells(b)
+        if len(here) < 2:
+            continue  # prose may wrap a date; a table cell must not
+        for i, cell in enumerate(here):
+            if SPLIT_DATE.fullmatch(cell) and i < len(nxt) and CONTINUES_DATE.match(nxt[i]):
+                bad.append((a.strip(), b.strip()))
+    assert not bad, bad[:5]
+    if name == "audit.docx":
+        squeezed = [re.sub(r"(?<=[\d年月日]) (?=[\d年月日])", "", line) for line in got]  # pdftotext's autospace
+        assert any(re.search(r"2026年12月31日\s+2027年1月8日", line) for line in squeezed)  # follow-up table, whole dates
 
 
 @pytest.mark.parametrize("name", ["notice.docx", "audit.docx"])

@@ -55,7 +55,7 @@ def docx_text(path: Path) -> str:
     parts += [c.text for t in d.tables for row in t.rows for c in row.cells]
     for s in d.sections:
         parts += [p.text for p in s.header.paragraphs] + [p.text for p in s.footer.paragraphs]
-    return "\n".join(parts)
+    return "\n".join(parts).replace("\u200b", "")  # the zero-width break after a finding id's colon
 
 
 def html_text(path: Path) -> str:
