@@ -68,7 +68,7 @@ def generate(folder: Path, lines: int, engineers: int, others: int, days: int = 
 
 def run_lvyue(folder: Path) -> dict[str, float | int]:
     sys.path.insert(0, str(ROOT))
-    from facts.evidence import load_evidence
+    from lvyue.facts.evidence import load_evidence
 
     rss_before = _maxrss_mb()
     t0 = time.perf_counter()

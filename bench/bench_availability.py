@@ -105,7 +105,7 @@ def generate(folder: Path, systems: int, days: int, encoding: str) -> dict[str, 
 
 def run_lvyue(folder: Path) -> dict:
     sys.path.insert(0, str(ROOT))
-    from facts.evidence import load_evidence
+    from lvyue.facts.evidence import load_evidence
 
     rss_before = _maxrss_mb()
     t0 = time.perf_counter()

@@ -53,8 +53,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from engine import reference, runner
-from engine.patterns import CompiledRule, Outcome, Param, Pattern, Record, Ref, Test, fields_read
+from lvyue.engine import reference, runner
+from lvyue.engine.patterns import (
+    CompiledRule,
+    Outcome,
+    Param,
+    Pattern,
+    Record,
+    Ref,
+    Test,
+    fields_read,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 LVYUE = ROOT / ".venv" / "bin" / "lvyue"

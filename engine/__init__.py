@@ -1,3 +1,3 @@
 """lvyue engine: rule model, calendar and legal periods, evaluation, findings, CLI."""
 
-__version__ = "0.1.0"
+from lvyue import __version__  # noqa: F401  (one version: the distribution's)

@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from engine.calendar import Explanation, Reckoning, WorkingCalendar
-from engine.kinds.periods import Period, periods
-from engine.suggest import did_you_mean
+from lvyue.engine.calendar import Explanation, Reckoning, WorkingCalendar
+from lvyue.engine.kinds.periods import Period, periods
+from lvyue.engine.suggest import did_you_mean
 
 if TYPE_CHECKING:
-    from engine.kinds.base import Context
-    from facts.model import Fact
+    from lvyue.engine.kinds.base import Context
+    from lvyue.facts.model import Fact
 
 PER = ("day", "working_day", "month", "quarter", "half", "year", "contract_year", "contract_half", "contract_quarter")
 DAY_LIKE = ("day", "working_day")
@@ -115,7 +115,7 @@ def plan(spec: Any, types: Mapping[str, type[Fact]]) -> tuple[dict[str, str] | N
     `spec` is a WhenSpec with `$parameters` resolved. Fields are None when the
     facts' type is unknown (reported elsewhere).
     """
-    from engine.namecheck import field_kind  # namecheck imports the kinds; import late
+    from lvyue.engine.namecheck import field_kind  # namecheck imports the kinds; import late
 
     problems: list[tuple[Path, str]] = []
 
@@ -380,7 +380,7 @@ def _day(v: Any) -> dt.date | None:
 
 
 def _matches(f: Fact, where: Mapping[str, Any]) -> bool:
-    from engine.kinds.base import matches
+    from lvyue.engine.kinds.base import matches
 
     return matches(f, dict(where))
 

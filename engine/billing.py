@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from facts.model import CatalogueItem, UsageLine
+from lvyue.facts.model import CatalogueItem, UsageLine
 
 
 @dataclass(frozen=True)

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engine.errors import InputError
-from engine.patterns import RUNTIME, CompiledRule, assertion_order, describe, fields_read
+from lvyue.engine.errors import InputError
+from lvyue.engine.patterns import RUNTIME, CompiledRule, assertion_order, describe, fields_read
 
 if TYPE_CHECKING:
-    from engine.pack import Pack
-    from engine.rule import Rule
-    from facts.model import Fact
+    from lvyue.engine.pack import Pack
+    from lvyue.engine.rule import Rule
+    from lvyue.facts.model import Fact
 
 
 def compile_rule(rule: Rule, types: dict[str, type[Fact]]) -> CompiledRule:
     """The rule's template outcomes as one CompiledRule (its assertion order checked)."""
-    from engine.kinds import KINDS
+    from lvyue.engine.kinds import KINDS
 
     outcomes = KINDS[rule.kind].outcomes(rule, rule.spec, types)
     compiled = CompiledRule(rule.id, tuple(outcomes), fields_read(tuple(outcomes)))
@@ -35,14 +35,14 @@ def compile_rule(rule: Rule, types: dict[str, type[Fact]]) -> CompiledRule:
 
 def compile_pack(pack: Pack) -> dict[str, CompiledRule]:
     """One CompiledRule per checkable pack rule (manual items have none)."""
-    from engine.kinds import KINDS
+    from lvyue.engine.kinds import KINDS
 
     return {r.id: compile_rule(r, pack.fact_types) for r in pack.rules if KINDS[r.kind].checkable}
 
 
 def explain_pack(pack: Pack, engine_json: bool = False) -> dict[str, Any]:
     """What `lvyue rules compile` prints."""
-    from engine.kinds import KINDS
+    from lvyue.engine.kinds import KINDS
 
     out: dict[str, Any] = {}
     for rule_id, compiled in compile_pack(pack).items():
@@ -53,11 +53,11 @@ def explain_pack(pack: Pack, engine_json: bool = False) -> dict[str, Any]:
             entry["derived"] = derived
         entry.update(describe(compiled))
         if engine_json:
-            from engine.evaluators import available
+            from lvyue.engine.evaluators import available
 
             if "durable_rules" not in available():
                 raise InputError("--engine needs durable-rules, which is not installed here (Python 3.13+)")
-            from engine.runner import ruleset
+            from lvyue.engine.runner import ruleset
 
             entry["durable_rules"] = ruleset(compiled, {name: f"${name}" for name in RUNTIME})
         out[rule_id] = entry

@@ -9,7 +9,7 @@ argument or field), and each returns a Reckoning: the value plus the steps
 an auditor can check by hand. Date arithmetic itself is engine.calendar's;
 nothing here re-implements it.
 
-`python -m engine.derive` prints the vocabulary table docs/rules.md carries.
+`python -m lvyue.engine.derive` prints the vocabulary table docs/rules.md carries.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, Literal
 
-from engine.calendar import (
+from lvyue.engine.calendar import (
     Explanation,
     Reckoning,
     WorkingCalendar,
@@ -31,8 +31,8 @@ from engine.calendar import (
     late_days,
     working_days_between,
 )
-from engine.calendar import natural_days_between as _natural_count
-from engine.suggest import did_you_mean
+from lvyue.engine.calendar import natural_days_between as _natural_count
+from lvyue.engine.suggest import did_you_mean
 
 # What an argument is: the name of a field (or of an earlier derivation), an integer
 # (literal or $parameter), or a literal text such as a time window.

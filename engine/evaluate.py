@@ -23,17 +23,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.calendar import deadline_after
-from engine.compile import compile_pack
-from engine.evaluators import Matcher, default_evaluator
-from engine.findings import Deadline, EvidenceRef, Finding, Status, stable_id
-from engine.kinds import KINDS, Context, Item
-from engine.pack import Pack
-from engine.patterns import Outcome, Param, runtime_values
-from engine.rule import Rule
-from engine.zhtext import cn_date, zh_dates, zh_value
-from facts.evidence import EvidenceSet, Gap
-from facts.model import Fact
+from lvyue.engine.calendar import deadline_after
+from lvyue.engine.compile import compile_pack
+from lvyue.engine.evaluators import Matcher, default_evaluator
+from lvyue.engine.findings import Deadline, EvidenceRef, Finding, Status, stable_id
+from lvyue.engine.kinds import KINDS, Context, Item
+from lvyue.engine.pack import Pack
+from lvyue.engine.patterns import Outcome, Param, runtime_values
+from lvyue.engine.rule import Rule
+from lvyue.engine.zhtext import cn_date, zh_dates, zh_value
+from lvyue.facts.evidence import EvidenceSet, Gap
+from lvyue.facts.model import Fact
 
 EVIDENCE_CAP = 25  # evidence listed per finding; the total is always given
 GAPS_CITED = 3  # rejected rows quoted in a finding's message; all are counted
@@ -214,7 +214,7 @@ def manual_conclusions(pack: Pack, facts: Sequence[Fact], evidence: EvidenceSet 
 
 
 def _reject(evidence: EvidenceSet, dropped: list[tuple[Fact, str]]) -> None:
-    from facts.records import Rejection
+    from lvyue.facts.records import Rejection
 
     gone = {id(f) for f, _ in dropped}
     evidence.facts[MANUAL_CONCLUSION] = [f for f in evidence.facts.get(MANUAL_CONCLUSION, []) if id(f) not in gone]

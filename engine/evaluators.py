@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from engine.errors import InputError
-from engine.patterns import CompiledRule, Match, Record
+from lvyue.engine.errors import InputError
+from lvyue.engine.patterns import CompiledRule, Match, Record
 
 MatchFn = Callable[[CompiledRule, Sequence[Record], dict[str, Any]], list[Match]]
 
@@ -24,13 +24,13 @@ class Matcher:
 
 
 def durable() -> Matcher:
-    from engine import runner
+    from lvyue.engine import runner
 
     return Matcher(runner.NAME, runner.match)
 
 
 def reference() -> Matcher:
-    from engine import reference as ref
+    from lvyue.engine import reference as ref
 
     return Matcher(ref.NAME, ref.match)
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from engine.calendar.reckon import Reckoning
-from engine.money import money
-from facts.model import Fact
+from lvyue.engine.calendar.reckon import Reckoning
+from lvyue.engine.money import money
+from lvyue.facts.model import Fact
 
 Status = Literal["breach", "at_risk", "no_evidence", "not_due", "manual", "compliant", "not_applicable"]
 # Worst first. `not_due`: nothing fell due in the period (no subject to judge yet);

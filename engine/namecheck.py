@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from engine.errors import InputError
-from engine.kinds import COMMON_VARIABLES
-from engine.suggest import did_you_mean, nearest
-from engine.yamlio import LineDict, locate
-from facts.model import Fact
+from lvyue.engine.errors import InputError
+from lvyue.engine.kinds import COMMON_VARIABLES
+from lvyue.engine.suggest import did_you_mean, nearest
+from lvyue.engine.yamlio import LineDict, locate
+from lvyue.facts.model import Fact
 
 # What a field position needs: a date, a money amount (Decimal), a number, text, or anything.
 Want = Literal["any", "date", "amount", "number", "text"]
@@ -374,7 +374,7 @@ def _check_when(
     """
     from pydantic import ValidationError
 
-    from engine.kinds.when import WhenSpec, message_variables, plan
+    from lvyue.engine.kinds.when import WhenSpec, message_variables, plan
 
     try:
         spec = WhenSpec.model_validate(check)

@@ -15,15 +15,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from engine.calendar import WorkingCalendar, build_calendar, civil_period
-from engine.calendar.reckon import Explanation, Reckoning
-from engine.errors import InputError
-from engine.namecheck import check_rule
-from engine.rule import Rule, apply_template, parse_rules
-from engine.suggest import did_you_mean
-from engine.yamlio import LineDict, load_yaml, locate, validate, validation_errors
-from facts.model import FACT_TYPES
-from facts.typedecl import PACK_FILE, registry
+from lvyue.engine.calendar import WorkingCalendar, build_calendar, civil_period
+from lvyue.engine.calendar.reckon import Explanation, Reckoning
+from lvyue.engine.errors import InputError
+from lvyue.engine.namecheck import check_rule
+from lvyue.engine.rule import Rule, apply_template, parse_rules
+from lvyue.engine.suggest import did_you_mean
+from lvyue.engine.yamlio import LineDict, load_yaml, locate, validate, validation_errors
+from lvyue.facts.model import FACT_TYPES
+from lvyue.facts.typedecl import PACK_FILE, registry
 
 ParamType = Literal["int", "decimal", "money", "date", "str", "bool", "list", "table"]
 
@@ -343,7 +343,7 @@ def load_pack(root: Path, collect: list[InputError] | None = None) -> Pack:
 
 def _check_settlement(pack: Pack) -> None:
     """settlement.yaml, if the pack has one, is checked with the pack: lint and check refuse a bad one."""
-    from engine.settlement.model import FILE, pack_model
+    from lvyue.engine.settlement.model import FILE, pack_model
 
     if not (pack.root / FILE).is_file():
         return
@@ -379,8 +379,8 @@ def _names_and_clause(
     `check` refuses a pack with any of these, as lint does: a misspelled field
     must never quietly read as "absent" at run time.
     """
-    from engine.compile import compile_rule
-    from engine.kinds import KINDS
+    from lvyue.engine.compile import compile_rule
+    from lvyue.engine.kinds import KINDS
 
     kind = KINDS[rule.kind]
     errors = check_rule(raw, rule.resolved_check or {}, file, types, set(kind.variables))

@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from engine.patterns import CompiledRule, Match, Param, Pattern, Record, Ref, Test, runtime_value
+from lvyue.engine.patterns import (
+    CompiledRule,
+    Match,
+    Param,
+    Pattern,
+    Record,
+    Ref,
+    Test,
+    runtime_value,
+)
 
 NAME = "reference"
 

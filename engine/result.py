@@ -14,13 +14,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from engine import __version__
-from engine.evaluate import Evaluation, incomplete_details
-from engine.findings import STATUSES
-from engine.money import money
-from engine.pack import Pack
-from engine.series import chart_series
-from facts.evidence import EvidenceSet
+from lvyue.engine import __version__
+from lvyue.engine.evaluate import Evaluation, incomplete_details
+from lvyue.engine.findings import STATUSES
+from lvyue.engine.money import money
+from lvyue.engine.pack import Pack
+from lvyue.engine.series import chart_series
+from lvyue.facts.evidence import EvidenceSet
 
 # Worst first: a clause's status is the worst of its findings.
 _RANK = {s: i for i, s in enumerate(STATUSES)}
@@ -28,7 +28,7 @@ _RANK = {s: i for i, s in enumerate(STATUSES)}
 
 def settlement_types(pack: Pack) -> list[str]:
     """The fact types the pack's settlement model reads (none without settlement.yaml)."""
-    from engine.settlement.model import FILE, pack_model
+    from lvyue.engine.settlement.model import FILE, pack_model
 
     if not (pack.root / FILE).is_file():
         return []
@@ -107,7 +107,7 @@ def incomplete_evidence(ev: Evaluation) -> list[dict[str, Any]]:
 def manifest(evidence: EvidenceSet | None) -> list[dict[str, Any]]:
     if evidence is None:
         return []
-    from engine.cli.facts import report_json
+    from lvyue.engine.cli.facts import report_json
 
     return [report_json(r) for r in evidence.files]
 

@@ -12,10 +12,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
-from engine.errors import InputError
-from engine.patterns import RUNTIME
-from engine.suggest import did_you_mean
-from engine.yamlio import LineDict, LineList, locate, validation_errors
+from lvyue.engine.errors import InputError
+from lvyue.engine.patterns import RUNTIME
+from lvyue.engine.suggest import did_you_mean
+from lvyue.engine.yamlio import LineDict, LineList, locate, validation_errors
 
 Severity = Literal["critical", "major", "minor"]
 
@@ -89,7 +89,7 @@ def resolve_refs(node: Any, params: dict[str, Any], path: tuple[Any, ...] = ()) 
 
 def parse_rule(item: Any, file: str, params: dict[str, Any]) -> Rule:
     """One rule from its YAML mapping, with `$parameters` resolved and its check validated."""
-    from engine.kinds import KINDS
+    from lvyue.engine.kinds import KINDS
 
     if not isinstance(item, LineDict):
         raise InputError("expected a rule (a mapping with id, clause, text, ...)", file=file)
@@ -150,7 +150,7 @@ def apply_template(item: Any, file: str, templates: dict[str, Any]) -> Any:
     The filled check carries the line of `use:`, so every later error about it
     points there. Any other rule comes back unchanged.
     """
-    from engine.kinds.when import expand_template
+    from lvyue.engine.kinds.when import expand_template
 
     check = item.get("check") if isinstance(item, LineDict) else None
     if not isinstance(check, dict) or "use" not in check:

@@ -25,7 +25,16 @@ from typing import Any
 import durable_rules_engine as dre
 from durable.engine import Host, MessageNotHandledException, MessageObservedException
 
-from engine.patterns import CompiledRule, Match, Param, Pattern, Record, Ref, Test, runtime_value
+from lvyue.engine.patterns import (
+    CompiledRule,
+    Match,
+    Param,
+    Pattern,
+    Record,
+    Ref,
+    Test,
+    runtime_value,
+)
 
 _FNV_OFFSET = 0x811C9DC5
 _FNV_PRIME = 16777619

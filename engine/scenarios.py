@@ -19,17 +19,17 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from engine.errors import InputError
-from engine.evaluate import evaluate
-from engine.evaluators import Matcher
-from engine.findings import Finding, Status
-from engine.kinds.periods import parse_span
-from engine.pack import Pack, Parameter, coerce_param
-from engine.rule import parse_rule
-from engine.suggest import did_you_mean
-from engine.yamlio import LineDict, LineList, load_yaml, validation_errors
-from facts.evidence import Gap
-from facts.model import Fact, Provenance
+from lvyue.engine.errors import InputError
+from lvyue.engine.evaluate import evaluate
+from lvyue.engine.evaluators import Matcher
+from lvyue.engine.findings import Finding, Status
+from lvyue.engine.kinds.periods import parse_span
+from lvyue.engine.pack import Pack, Parameter, coerce_param
+from lvyue.engine.rule import parse_rule
+from lvyue.engine.suggest import did_you_mean
+from lvyue.engine.yamlio import LineDict, LineList, load_yaml, validation_errors
+from lvyue.facts.evidence import Gap
+from lvyue.facts.model import Fact, Provenance
 
 
 class Expect(BaseModel):
@@ -166,7 +166,7 @@ def run_scenario(pack: Pack, sc: Scenario, raw: LineDict, file: str, evaluator: 
         if e.note is not None and not any(e.note in n for n in f.notes):
             out.problems.append(f"{e.rule} {f.subject}: no note containing {e.note!r} (notes: {f.notes})")
         for k, v in e.amounts.items():
-            from engine.money import money
+            from lvyue.engine.money import money
 
             got_a = money(f.amounts[k]) if k in f.amounts else None
             if got_a != v:

@@ -19,12 +19,12 @@ from typing import Annotated, Any
 from pydantic import Field, TypeAdapter
 from pydantic.json_schema import SkipJsonSchema
 
-from engine.errors import InputError
-from engine.kinds import KINDS
-from engine.pack import Contract
-from engine.rule import Remediation, Rule
-from engine.scenarios import Scenario
-from facts import typedecl
+from lvyue.engine.errors import InputError
+from lvyue.engine.kinds import KINDS
+from lvyue.engine.pack import Contract
+from lvyue.engine.rule import Remediation, Rule
+from lvyue.engine.scenarios import Scenario
+from lvyue.facts import typedecl
 
 PARAM_REF = {"type": "string", "pattern": r"^\$[A-Za-z_][A-Za-z0-9_]*$", "description": "a contract.yaml parameter"}
 _SPECS = tuple(dict.fromkeys(k.Spec for k in KINDS.values()))

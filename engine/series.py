@@ -22,11 +22,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.errors import InputError
-from engine.kinds import KINDS, Context
-from engine.money import money
-from engine.pack import Pack
-from engine.yamlio import load_yaml, validate
+from lvyue.engine.errors import InputError
+from lvyue.engine.kinds import KINDS, Context
+from lvyue.engine.money import money
+from lvyue.engine.pack import Pack
+from lvyue.engine.yamlio import load_yaml, validate
 
 FILE = "charts.yaml"
 
@@ -83,11 +83,11 @@ def _day_kind(pack: Pack, d: dt.date) -> str:
 
 def _fees(pack: Pack, ctx: Context, facts: dict[str, list[Any]]) -> dict[str, Any] | None:
     """Fee per month of the period, running total, and the annual cap, from the settlement model."""
-    from engine.kinds.periods import periods
-    from engine.settlement.compute import compute_fee
-    from engine.settlement.facts import Settlement, months_between
-    from engine.settlement.model import FILE as SETTLEMENT
-    from engine.settlement.model import origin, pack_model
+    from lvyue.engine.kinds.periods import periods
+    from lvyue.engine.settlement.compute import compute_fee
+    from lvyue.engine.settlement.facts import Settlement, months_between
+    from lvyue.engine.settlement.model import FILE as SETTLEMENT
+    from lvyue.engine.settlement.model import origin, pack_model
 
     if not (Path(pack.root) / SETTLEMENT).is_file():
         return None

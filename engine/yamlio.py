@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from engine.errors import InputError
+from lvyue.engine.errors import InputError
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -13,7 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from engine.money import fen
+from lvyue.engine.money import fen
 
 _DATE = r"(\d{4})-(\d{2})-(\d{2})"
 # an ISO date (optionally with a time) standing on its own, not inside an id such as INV-2026-002

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.errors import InputError
-from facts.manifest import FileEntry
-from facts.model import Excerpt
-from facts.tables import check_inside
+from lvyue.engine.errors import InputError
+from lvyue.facts.manifest import FileEntry
+from lvyue.facts.model import Excerpt
+from lvyue.facts.tables import check_inside
 
 DOCUMENT_SUFFIXES = {".docx", ".pdf"}
 

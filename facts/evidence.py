@@ -13,13 +13,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.errors import InputError, MissingSource
-from facts.documents import DOCUMENT_SUFFIXES, extract, read_blocks
-from facts.logs import load_log
-from facts.manifest import MANIFEST_NAME, FileEntry, load_manifest
-from facts.model import FACT_TYPES, Fact, Provenance
-from facts.records import RecordBuilder, Rejection
-from facts.tables import TABLE_SUFFIXES, iter_fields, read_table
+from lvyue.engine.errors import InputError, MissingSource
+from lvyue.facts.documents import DOCUMENT_SUFFIXES, extract, read_blocks
+from lvyue.facts.logs import load_log
+from lvyue.facts.manifest import MANIFEST_NAME, FileEntry, load_manifest
+from lvyue.facts.model import FACT_TYPES, Fact, Provenance
+from lvyue.facts.records import RecordBuilder, Rejection
+from lvyue.facts.tables import TABLE_SUFFIXES, iter_fields, read_table
 
 __all__ = ["EvidenceSet", "FileReport", "Gap", "LogCounts", "Rejection", "load_evidence"]
 

@@ -28,13 +28,13 @@ from typing import Any
 
 import duckdb
 
-from engine.errors import InputError
-from facts import logscan
-from facts.manifest import LOG_FIELDS, MANIFEST_NAME, FileEntry
-from facts.model import FACT_TYPES, Fact, OnsiteDay, Provenance, SystemDay
-from facts.normalize import parse_bool, text
-from facts.records import Rejection
-from facts.tables import check_inside, sniff_delimiter
+from lvyue.engine.errors import InputError
+from lvyue.facts import logscan
+from lvyue.facts.manifest import LOG_FIELDS, MANIFEST_NAME, FileEntry
+from lvyue.facts.model import FACT_TYPES, Fact, OnsiteDay, Provenance, SystemDay
+from lvyue.facts.normalize import parse_bool, text
+from lvyue.facts.records import Rejection
+from lvyue.facts.tables import check_inside, sniff_delimiter
 
 TIME_FORMATS = [
     "%Y-%m-%d %H:%M:%S",

@@ -13,11 +13,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from engine.errors import InputError
-from engine.suggest import did_you_mean
-from engine.yamlio import LineDict, LineList, locate, parse_yaml, validate
-from facts.model import FACT_TYPES, Fact
-from facts.typedecl import placeholders
+from lvyue.engine.errors import InputError
+from lvyue.engine.suggest import did_you_mean
+from lvyue.engine.yamlio import LineDict, LineList, locate, parse_yaml, validate
+from lvyue.facts.model import FACT_TYPES, Fact
+from lvyue.facts.typedecl import placeholders
 
 try:  # the parser behind `re`: its tree shows nesting of quantifiers
     from re import _parser as _sre  # type: ignore[attr-defined]  # Python 3.11+

@@ -65,7 +65,7 @@ class Fact(BaseModel):
     fact_type: ClassVar[str] = ""
     title_zh: ClassVar[str] = ""
     if TYPE_CHECKING:  # set on every built type (a ClassVar), absent on this base
-        from facts.typedecl import TypeDecl
+        from lvyue.facts.typedecl import TypeDecl
 
         decl: ClassVar[TypeDecl]
 
@@ -79,7 +79,7 @@ class Fact(BaseModel):
 
 # --- the built-in types, from facts/types/*.yaml ------------------------------------------
 
-from facts.typedecl import builtin_types  # noqa: E402 - needs Fact above
+from lvyue.facts.typedecl import builtin_types  # noqa: E402 - needs Fact above
 
 FACT_TYPES: dict[str, type[Fact]] = builtin_types()
 

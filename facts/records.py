@@ -14,10 +14,10 @@ from typing import Any, cast
 
 from pydantic import ValidationError
 
-from facts.manifest import FileEntry
-from facts.model import Fact, Provenance
-from facts.normalize import Kind, clean, halfwidth, kind_of, normalize, parse_list, text
-from facts.tables import ROW_PROBLEM, Unreadable
+from lvyue.facts.manifest import FileEntry
+from lvyue.facts.model import Fact, Provenance
+from lvyue.facts.normalize import Kind, clean, halfwidth, kind_of, normalize, parse_list, text
+from lvyue.facts.tables import ROW_PROBLEM, Unreadable
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.errors import InputError, MissingSource
-from engine.yamlio import LineList, parse_yaml
-from facts.manifest import FileEntry
-from facts.normalize import clean, halfwidth
+from lvyue.engine.errors import InputError, MissingSource
+from lvyue.engine.yamlio import LineList, parse_yaml
+from lvyue.facts.manifest import FileEntry
+from lvyue.facts.normalize import clean, halfwidth
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}

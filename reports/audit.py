@@ -15,12 +15,12 @@ import re
 from collections import Counter
 from typing import Any
 
-from engine.calendar import provisional_words
-from engine.findings import STATUSES
-from engine.zhtext import cn_date, cn_period, money, zh_dates
-from facts.model import FACT_TYPES
-from reports.chartdata import audit_charts
-from reports.remedy import notices_of, remediation
+from lvyue.engine.calendar import provisional_words
+from lvyue.engine.findings import STATUSES
+from lvyue.engine.zhtext import cn_date, cn_period, money, zh_dates
+from lvyue.facts.model import FACT_TYPES
+from lvyue.reports.chartdata import audit_charts
+from lvyue.reports.remedy import notices_of, remediation
 
 SEVERITIES = ("critical", "major", "minor")
 DETAILED = ("breach", "at_risk", "no_evidence")

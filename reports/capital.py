@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from engine.money import FEN
+from lvyue.engine.money import FEN
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 PLACES = ("仟", "佰", "拾", "")  # within a group of four digits

@@ -120,7 +120,7 @@ def _findings_chart(findings: list[dict[str, Any]], labels: dict[str, str]) -> d
 
 def audit_charts(result: dict[str, Any], lang: str = "zh") -> list[dict[str, Any]]:
     """The charts of the audit report, numbered 图1, 图2, … in the pack's order."""
-    from reports.templating import labels as ui_labels
+    from lvyue.reports.templating import labels as ui_labels
 
     labels = ui_labels(None, lang)
     out = []

@@ -187,7 +187,7 @@ def render(chart: dict[str, Any], labels: dict[str, str] | None = None) -> bytes
         return monthly_fee(chart)
     if kind == "findings":
         if labels is None:
-            from reports.templating import labels as ui_labels
+            from lvyue.reports.templating import labels as ui_labels
 
             labels = ui_labels(None, "zh")
         sev = {k[len("severity_") :]: v for k, v in labels.items() if k.startswith("severity_")}

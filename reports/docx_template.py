@@ -23,7 +23,7 @@ from pathlib import Path
 from docx import Document
 from docx.oxml.ns import qn
 
-from engine.errors import InputError
+from lvyue.engine.errors import InputError
 
 BODY_MARKERS = ("{{正文}}", "{{body}}")
 SEAL_MARKERS = ("{{印章}}", "{{seal}}")

@@ -26,9 +26,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from reports.docx_template import finish, open_template
-from reports.markdown import Block, Run
-from reports.tablefit import ID_HASH_BREAK, fit_table, text_em, title_lines
+from lvyue.reports.docx_template import finish, open_template
+from lvyue.reports.markdown import Block, Run
+from lvyue.reports.tablefit import ID_HASH_BREAK, fit_table, text_em, title_lines
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"

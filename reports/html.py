@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from reports.markdown import Block
-from reports.templating import html_env, render
+from lvyue.reports.markdown import Block
+from lvyue.reports.templating import html_env, render
 
 
 def to_html(

@@ -17,13 +17,13 @@ from typing import Any
 
 import yaml
 
-from engine.calendar import add_working_days, deadline_after, provisional_words
-from engine.errors import InputError
-from engine.ledger.escalation import load_table, next_step, parse_table
-from engine.pack import Pack
-from engine.rule import Rule
-from engine.zhtext import zh_dates
-from reports.audit import cite_zh, cites_zh, fact_type_names, types_zh
+from lvyue.engine.calendar import add_working_days, deadline_after, provisional_words
+from lvyue.engine.errors import InputError
+from lvyue.engine.ledger.escalation import load_table, next_step, parse_table
+from lvyue.engine.pack import Pack
+from lvyue.engine.rule import Rule
+from lvyue.engine.zhtext import zh_dates
+from lvyue.reports.audit import cite_zh, cites_zh, fact_type_names, types_zh
 
 KINDS = {"rectification": "整改通知书", "warning": "警示函"}
 ACTIONABLE = ("breach", "at_risk")

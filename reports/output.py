@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.errors import InputError
-from reports.docx_writer import to_docx
-from reports.html import to_html
-from reports.markdown import parse, plain
+from lvyue.engine.errors import InputError
+from lvyue.reports.docx_writer import to_docx
+from lvyue.reports.html import to_html
+from lvyue.reports.markdown import parse, plain
 
 BINARY = {"docx", "xlsx"}
 
@@ -70,8 +70,8 @@ def _images(r: Rendered, blocks: list) -> dict[str, bytes]:
     """PNG of every chart the document shows (drawn only when it has one: matplotlib is slow to load)."""
     if not any(b.kind == "image" for b in blocks):
         return {}
-    from reports.charts import render_all
-    from reports.templating import labels
+    from lvyue.reports.charts import render_all
+    from lvyue.reports.templating import labels
 
     return render_all(r.data.get("charts"), labels(r.pack, r.lang))
 

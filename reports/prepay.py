@@ -16,11 +16,11 @@ import difflib
 from decimal import Decimal
 from typing import Any
 
-from engine.calendar import civil_period, deadline_after
-from engine.kinds.periods import periods
-from engine.money import fen, money
-from engine.pack import Pack
-from engine.settlement import (
+from lvyue.engine.calendar import civil_period, deadline_after
+from lvyue.engine.kinds.periods import periods
+from lvyue.engine.money import fen, money
+from lvyue.engine.pack import Pack
+from lvyue.engine.settlement import (
     Scope,
     Settlement,
     SettlementModel,
@@ -39,10 +39,10 @@ from engine.settlement import (
     usage_fee,
     yuan,
 )
-from engine.zhtext import cn_date
-from reports.audit import cite_text_zh
-from reports.capital import capital
-from reports.remedy import notices_of, remediation
+from lvyue.engine.zhtext import cn_date
+from lvyue.reports.audit import cite_text_zh
+from lvyue.reports.capital import capital
+from lvyue.reports.remedy import notices_of, remediation
 
 PLANNED_PAYMENT = "拟付款日"  # the payment a --payment-date stands for, as the lateness table names it
 # settings of settlement.yaml a report names, in words (never their keys)

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from engine.zhtext import cn_date
+from lvyue.engine.zhtext import cn_date
 
 REMEDIATION_BASIS = "整改期限"  # engine/evaluate.py: the basis of a breach's deadline starts with these words
 _PLUS_DAYS = re.compile(r"\+\s*(\d+)\s*日")
@@ -75,7 +75,7 @@ def _ledger_notices(result: dict[str, Any]) -> list[dict[str, Any]]:
     path = Path(str(led.get("file") or ""))
     if not led.get("file") or not path.is_file():
         return []
-    from engine.ledger import store
+    from lvyue.engine.ledger import store
 
     pack = str((result.get("contract") or {}).get("pack") or "")
     try:

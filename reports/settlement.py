@@ -6,7 +6,7 @@ and every report share it; reports import it from here or from there.
 
 from __future__ import annotations
 
-from engine.settlement.facts import (
+from lvyue.engine.settlement.facts import (
     Settlement,
     label_months,
     load_settlement,

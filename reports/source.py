@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from engine.errors import InputError
+from lvyue.engine.errors import InputError
 
 REQUIRED = ("contract", "as_of", "period", "summary", "findings", "coverage", "parameters")
 

@@ -12,9 +12,9 @@ from typing import Any
 import jinja2
 import yaml
 
-from engine.errors import InputError
-from engine.zhtext import cn_date, zh_dates
-from reports.markdown import Raw, md_escape
+from lvyue.engine.errors import InputError
+from lvyue.engine.zhtext import cn_date, zh_dates
+from lvyue.reports.markdown import Raw, md_escape
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANGS = ("zh", "en")
@@ -74,8 +74,8 @@ def capital_yuan(value: Any) -> str:
     """人民币大写 of an amount (rounded half-up to the fen first)."""
     from decimal import Decimal
 
-    from engine.money import fen
-    from reports.capital import capital
+    from lvyue.engine.money import fen
+    from lvyue.reports.capital import capital
 
     d = fen(Decimal(str(value)))
     return ("负" if d < 0 else "") + capital(abs(d))
@@ -162,7 +162,7 @@ def yuan(value: Any) -> str:
     """A decimal string as money with thousands separators: 1234567.8 → 1,234,567.80."""
     from decimal import Decimal, InvalidOperation
 
-    from engine.money import fen
+    from lvyue.engine.money import fen
 
     try:
         d = Decimal(str(value))
@@ -230,6 +230,6 @@ def section(n: int, lang: str) -> str:
     """Section numbers: 一、 二、 in Chinese, 1. 2. in English."""
     if lang != "zh":
         return f"{n}. "
-    from reports.notice import cn_index
+    from lvyue.reports.notice import cn_index
 
     return cn_index(n) + "、"

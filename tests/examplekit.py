@@ -6,7 +6,7 @@ import contextlib
 import io
 from pathlib import Path
 
-from engine.cli.main import main
+from lvyue.engine.cli.main import main
 
 
 def cli(*args: object) -> tuple[int, str]:

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from engine.billing import BillingRule, billable, settled_on
+from lvyue.engine.billing import BillingRule, billable, settled_on
 
 RULE = BillingRule(cutoff_day=15, cutoff_day_bills_full_month=True)
 

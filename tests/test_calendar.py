@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.calendar import (
+from lvyue.engine.calendar import (
     WorkingCalendar,
     add_working_days,
     build_calendar,
@@ -17,7 +17,7 @@ from engine.calendar import (
     notice_by,
     working_days_between,
 )
-from engine.errors import InputError
+from lvyue.engine.errors import InputError
 
 DATA = Path(__file__).parent / "data" / "china_official_2020_2026.yaml"
 OFFICIAL = yaml.safe_load(DATA.read_text(encoding="utf-8"))

@@ -19,7 +19,7 @@ import pytest
 import typer.main
 from rich.cells import cell_len
 
-from engine.cli.main import app, main
+from lvyue.engine.cli.main import app, main
 
 ROOT = Path(__file__).parents[1]
 EVIDENCE = ROOT / "examples" / "hebi-2026h2"
@@ -325,8 +325,8 @@ def test_list_json_unchanged(capsys) -> None:
 
 def test_cli_dump_json_is_the_reports_form() -> None:
     """engine.cli.common writes JSON itself (so `calendar --json` stays light): the same bytes as reports.output."""
-    from engine.cli.common import dump_json
-    from reports.output import dump_json as reports_dump_json
+    from lvyue.engine.cli.common import dump_json
+    from lvyue.reports.output import dump_json as reports_dump_json
 
     sample = {"b": [1, 2.5, None], "a": {"名称": "鹤壁", "z": True}}
     assert dump_json(sample) == reports_dump_json(sample)
@@ -337,7 +337,7 @@ def test_cli_dump_json_is_the_reports_form() -> None:
 
 def test_readme_installs_users_and_developers_and_its_schema_command_runs(capsys) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "pip install ." in readme and "pip install -e '.[dev]'" in readme
+    assert "pip install -c constraints.txt ." in readme and "pip install -c constraints.txt -e '.[dev]'" in readme
     used = re.findall(r"`lvyue (rules schema[^`]*)`", readme)
     assert used
     for command in used:

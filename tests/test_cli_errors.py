@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import engine.calendar as cal_cli  # the CLI calls the calendar through this module (imported lazily)
-from engine.cli.main import main
+import lvyue.engine.calendar as cal_cli  # the CLI calls the calendar through this module (imported lazily)
+from lvyue.engine.cli.main import main
 
 
 def test_an_unexpected_exception_exits_3_with_one_line(monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-import engine.calendar as cal_cli  # the CLI calls the calendar through this module (imported lazily)
-import engine.cli.check as check_cli
-from engine.cli.main import main
-from engine.ledger import record_audit
+import lvyue.engine.calendar as cal_cli  # the CLI calls the calendar through this module (imported lazily)
+import lvyue.engine.cli.check as check_cli
+from lvyue.engine.cli.main import main
+from lvyue.engine.ledger import record_audit
 
 ROOT = Path(__file__).parents[1]
 EVIDENCE = str(ROOT / "examples" / "hebi-2026h2")
@@ -323,7 +323,7 @@ def test_debug_does_not_turn_usage_errors_into_tracebacks(capsys) -> None:
 def test_the_installed_entry_point_exits_2_without_a_traceback(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("LVYUE_DEBUG", "LVYUE_LEDGER")}
     proc = subprocess.run(
-        [sys.executable, "-m", "engine.cli.main", *CHECK, "--as-of", "9999-12-31", "--half", "2026H2"],
+        [sys.executable, "-m", "lvyue.engine.cli.main", *CHECK, "--as-of", "9999-12-31", "--half", "2026H2"],
         capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 2 and "Traceback" not in proc.stdout + proc.stderr

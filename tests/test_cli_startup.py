@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[1]
-HEAVY = ("duckdb", "docx", "openpyxl", "jinja2", "reports", "durable_rules", "durable_rules_engine")
+HEAVY = ("duckdb", "docx", "openpyxl", "jinja2", "lvyue.reports", "durable_rules", "durable_rules_engine")
 
 PROBE = """
 import json, sys
-from engine.cli.main import main
+from lvyue.engine.cli.main import main
 code = main(sys.argv[1:])
 sys.stdout.flush()
-loaded = sorted({m.split('.')[0] for m in sys.modules})
+loaded = sorted({'.'.join(m.split('.')[:2]) if m.startswith('lvyue.') else m.split('.')[0] for m in sys.modules})
 print("\\n@@" + json.dumps({"code": code, "loaded": loaded}))
 """
 
@@ -74,6 +74,6 @@ def test_the_probe_sees_the_heavy_stack_when_a_command_needs_it(tmp_path: Path) 
         "check", "examples/hebi-2026h2", "--pack", "rules/hebi-shuguang-2026", "--half", "2026H2",
         "--format", "json", "-o", str(out),
     )  # fmt: skip
-    assert code == 1 and "duckdb" in loaded and "reports" in loaded
+    assert code == 1 and "duckdb" in loaded and "lvyue.reports" in loaded
     code, loaded, _, _ = probe("report", "audit", str(out), "--format", "docx", "-o", str(tmp_path / "a.docx"))
     assert code == 0 and "docx" in loaded and "jinja2" in loaded

@@ -19,13 +19,13 @@ import docx
 import openpyxl
 import pytest
 
-from engine.cli.main import main
-from engine.evaluate import evaluate
-from engine.findings import STATUS_ZH, STATUSES
-from engine.kinds.periodic import Passed
-from engine.pack import load_pack
-from engine.result import build
-from facts.evidence import load_evidence
+from lvyue.engine.cli.main import main
+from lvyue.engine.evaluate import evaluate
+from lvyue.engine.findings import STATUS_ZH, STATUSES
+from lvyue.engine.kinds.periodic import Passed
+from lvyue.engine.pack import load_pack
+from lvyue.engine.result import build
+from lvyue.facts.evidence import load_evidence
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "hebi-2026h2"
@@ -97,8 +97,8 @@ def test_hebi_example_not_due_only_where_nothing_fell_due(pack) -> None:
 
 def test_not_due_is_a_status_everywhere() -> None:
     assert "not_due" in STATUSES and STATUS_ZH["not_due"] == "未到期"
-    from engine.ledger.followup import EVALUATED, NEEDS_ACTION
-    from engine.schema import schemas
+    from lvyue.engine.ledger.followup import EVALUATED, NEEDS_ACTION
+    from lvyue.engine.schema import schemas
 
     assert "not_due" in EVALUATED and "not_due" not in NEEDS_ACTION
     status = json.dumps(schemas()["scenarios"], ensure_ascii=False)
@@ -174,8 +174,8 @@ def test_an_id_template_that_rejects_every_row_is_no_evidence(pack, tmp_path: Pa
 
 
 def test_a_scenario_may_declare_rejected_rows(pack) -> None:
-    from engine.scenarios import Scenario, run_scenario
-    from engine.yamlio import parse_yaml
+    from lvyue.engine.scenarios import Scenario, run_scenario
+    from lvyue.engine.yamlio import parse_yaml
 
     text = """
 name: 安全事件登记有1行被拒收

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli.main import main
+from lvyue.engine.cli.main import main
 
 ROOT = Path(__file__).parents[1]
 EVIDENCE = str(ROOT / "examples" / "hebi-2026h2")

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.cli.main import main
-from engine.evaluators import Matcher, available, durable, reference
-from engine.pack import load_pack
-from engine.scenarios import disagreements, run_pack_scenarios
+from lvyue.engine.cli.main import main
+from lvyue.engine.evaluators import Matcher, available, durable, reference
+from lvyue.engine.pack import load_pack
+from lvyue.engine.scenarios import disagreements, run_pack_scenarios
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKS = sorted(p for p in (ROOT / "rules").iterdir() if (p / "contract.yaml").is_file())
@@ -83,7 +83,7 @@ def test_an_unknown_evaluator_is_a_usage_error(capsys: pytest.CaptureFixture[str
 
 
 def test_without_durable_rules_the_reference_evaluator_decides_and_says_so(monkeypatch) -> None:
-    import engine.evaluators as ev
+    import lvyue.engine.evaluators as ev
 
     monkeypatch.setattr(ev, "available", lambda: ["reference"])
     assert ev.default_evaluator().name == "reference"

@@ -21,8 +21,8 @@ import pytest
 import yaml
 from examplekit import cli
 
-from engine.pack import load_pack
-from facts.evidence import load_evidence
+from lvyue.engine.pack import load_pack
+from lvyue.facts.evidence import load_evidence
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "jiangzhou-2026q4"

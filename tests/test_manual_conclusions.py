@@ -13,10 +13,10 @@ import openpyxl
 import pytest
 from examplekit import cli
 
-from engine.calendar import deadline_after
-from engine.findings import STATUS_ZH, STATUSES
-from engine.ledger import history
-from engine.pack import load_pack
+from lvyue.engine.calendar import deadline_after
+from lvyue.engine.findings import STATUS_ZH, STATUSES
+from lvyue.engine.ledger import history
+from lvyue.engine.pack import load_pack
 
 ROOT = Path(__file__).resolve().parents[1]
 HEBI = (ROOT / "examples" / "hebi-2026h2", ROOT / "rules" / "hebi-shuguang-2026", ("--half", "2026H2"))

@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from engine.findings import Finding
-from engine.money import fen, money
+from lvyue.engine.findings import Finding
+from lvyue.engine.money import fen, money
 
 
 def test_half_a_fen_rounds_up_not_to_even() -> None:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli.main import main
-from engine.pack import load_pack
-from engine.scenarios import run_pack_scenarios
+from lvyue.engine.cli.main import main
+from lvyue.engine.pack import load_pack
+from lvyue.engine.scenarios import run_pack_scenarios
 
 PACKS = sorted(p for p in (Path(__file__).parents[1] / "rules").iterdir() if (p / "contract.yaml").is_file())
 

@@ -1,6 +1,6 @@
 """Personal numbers are masked; other long numbers (accounts, amounts) are not."""
 
-from engine.privacy import mask, mask_text
+from lvyue.engine.privacy import mask, mask_text
 
 
 def test_id_card_and_mobile_are_masked() -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli.main import main
-from engine.pack import calendar_files, load_pack
+from lvyue.engine.cli.main import main
+from lvyue.engine.pack import calendar_files, load_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 HEBI = ROOT / "rules" / "hebi-shuguang-2026"
@@ -138,8 +138,8 @@ expect:
 
 def scenario(pack_dir: Path, text: str, tmp_path: Path) -> tuple[list[str], list[dict]]:
     """Run one scenario (YAML text) on a pack: the problems and the findings (JSON form)."""
-    from engine.scenarios import Scenario, run_scenario
-    from engine.yamlio import load_yaml
+    from lvyue.engine.scenarios import Scenario, run_scenario
+    from lvyue.engine.yamlio import load_yaml
 
     path = tmp_path / "scenario.yaml"
     path.write_text(text, encoding="utf-8")
@@ -187,13 +187,13 @@ def notice_md(pack_dir: Path, text: str, tmp_path: Path, issue: str) -> tuple[st
     """Evaluate a scenario, build the result as `check` does, render the rectification notice (Markdown)."""
     import datetime as dt
 
-    from engine.evaluate import evaluate
-    from engine.kinds.periods import parse_span
-    from engine.result import build
-    from engine.scenarios import Scenario, _facts
-    from engine.yamlio import load_yaml
-    from reports.notice import build_notice
-    from reports.templating import markdown_env, render
+    from lvyue.engine.evaluate import evaluate
+    from lvyue.engine.kinds.periods import parse_span
+    from lvyue.engine.result import build
+    from lvyue.engine.scenarios import Scenario, _facts
+    from lvyue.engine.yamlio import load_yaml
+    from lvyue.reports.notice import build_notice
+    from lvyue.reports.templating import markdown_env, render
 
     path = tmp_path / "scenario.yaml"
     path.write_text(text, encoding="utf-8")
@@ -226,7 +226,7 @@ def test_notice_with_override_has_no_provisional_words(tmp_path: Path, pack_with
 
 
 def test_check_table_says_dates_are_provisional() -> None:
-    from engine.calendar import provisional_words
+    from lvyue.engine.calendar import provisional_words
 
     f = {"details": {"provisional_dates": {"deadline": [2027], "late_days": [2027]}}, "deadline": None}
     assert provisional_words(f) == "履行期限、逾期天数：2027年国务院节假日安排尚未公布，该日期为暂定"

@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 import yaml
 
-from engine.cli.main import main
-from engine.pack import PACK_DATA_FILES
+from lvyue.engine.cli.main import main
+from lvyue.engine.pack import PACK_DATA_FILES
 
 PACK = Path(__file__).parents[1] / "rules" / "hebi-shuguang-2026"
 

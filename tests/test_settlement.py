@@ -26,10 +26,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from engine.errors import InputError
-from engine.pack import load_pack
-from engine.settlement import load_model, load_settlement, pack_model
-from reports.prepay import build_prepay
+from lvyue.engine.errors import InputError
+from lvyue.engine.pack import load_pack
+from lvyue.engine.settlement import load_model, load_settlement, pack_model
+from lvyue.reports.prepay import build_prepay
 
 ROOT = Path(__file__).resolve().parents[1]
 HEBI = ROOT / "rules" / "hebi-shuguang-2026"
@@ -286,7 +286,7 @@ def test_no_acceptance_blocks_and_leaves_the_due_date_open(pack_dir: Path) -> No
 def test_report_prepay_runs_on_the_synthetic_pack(pack_dir: Path, tmp_path: Path) -> None:
     import typer
 
-    from engine.cli import report
+    from lvyue.engine.cli import report
 
     app = typer.Typer()
     app.add_typer(report.app, name="report")

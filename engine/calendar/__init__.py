@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from engine.calendar.days import DayInfo, WorkingCalendar
-from engine.calendar.overrides import CalendarOverride, load_override
-from engine.calendar.reckon import (
+from lvyue.engine.calendar.days import DayInfo, WorkingCalendar
+from lvyue.engine.calendar.overrides import CalendarOverride, load_override
+from lvyue.engine.calendar.reckon import (
     Explanation,
     Reckoning,
     add_working_days,

@@ -17,7 +17,7 @@ from functools import lru_cache
 import holidays
 from holidays.countries.china import ChinaStaticHolidays
 
-from engine.calendar.overrides import CalendarOverride
+from lvyue.engine.calendar.overrides import CalendarOverride
 
 WEEKDAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 PACKAGE_SOURCE = f"holidays {holidays.__version__} (China)"

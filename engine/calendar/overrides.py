@@ -12,8 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from engine.errors import InputError
-from engine.yamlio import load_yaml, validate
+from lvyue.engine.errors import InputError
+from lvyue.engine.yamlio import load_yaml, validate
 
 
 class DaySpec(BaseModel):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from engine.calendar.days import WorkingCalendar
+from lvyue.engine.calendar.days import WorkingCalendar
 
 Reading = Literal["strict", "lenient"]
 ONE_DAY = timedelta(days=1)

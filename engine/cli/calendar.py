@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from engine.cli.common import echo_json
-from engine.cli.options import date_parser, int_parser, warn
-from engine.errors import InputError
+from lvyue.engine.cli.common import echo_json
+from lvyue.engine.cli.options import date_parser, int_parser, warn
+from lvyue.engine.errors import InputError
 
 if TYPE_CHECKING:
-    from engine.calendar import Reckoning, WorkingCalendar
+    from lvyue.engine.calendar import Reckoning, WorkingCalendar
 
 app = typer.Typer(
     help="中国官方工作日日历与民法典期间计算 / China's official working-day calendar and Civil Code periods.",
@@ -41,7 +41,7 @@ MAX_DAYS = 36500  # a hundred years of days: any count beyond it is a typo (and 
 
 def _wc():
     """engine.calendar, imported when a command runs (tests patch its functions there)."""
-    import engine.calendar as wc
+    import lvyue.engine.calendar as wc
 
     return wc
 
@@ -51,7 +51,7 @@ def _cal(files: list[Path] | None, pack: Path | None = None) -> WorkingCalendar:
     if pack is not None:  # the pack's override files: engine.pack only when a pack is named
         if not (Path(pack) / "contract.yaml").is_file():
             raise InputError("not a rule pack (no contract.yaml)", file=str(pack))
-        from engine.pack import calendar_files
+        from lvyue.engine.pack import calendar_files
 
         found = calendar_files(pack)
     return _wc().build_calendar([*found, *(files or [])])

@@ -11,9 +11,9 @@ from typing import Literal
 
 import typer
 
-from engine.cli.common import dump_json, parse_date, parse_period, writable, write_text
-from engine.cli.options import choice_parser, date_parser, stdout_width, wrote
-from engine.errors import InputError
+from lvyue.engine.cli.common import dump_json, parse_date, parse_period, writable, write_text
+from lvyue.engine.cli.options import choice_parser, date_parser, stdout_width, wrote
+from lvyue.engine.errors import InputError
 
 STYLE = {
     "breach": "bold red", "at_risk": "yellow", "no_evidence": "magenta", "manual": "cyan", "compliant": "green",
@@ -35,7 +35,7 @@ def ledger_asked(ledger_path: Path | None, record: bool) -> Path | None:
     A ledger that does not exist yet is only created by --record; asking to follow
     up against a missing one is a usage error, not a silent "everything is new".
     """
-    from engine import ledger
+    from lvyue.engine import ledger
 
     if ledger_path is None and not record and not os.environ.get(ledger.ENV_PATH):
         return None
@@ -74,12 +74,12 @@ def run_check(
     from rich.console import Console
     from rich.progress import Progress
 
-    from engine import ledger
-    from engine.evaluate import evaluate
-    from engine.evaluators import by_name
-    from engine.pack import load_pack
-    from engine.result import build
-    from facts.evidence import load_evidence
+    from lvyue.engine import ledger
+    from lvyue.engine.evaluate import evaluate
+    from lvyue.engine.evaluators import by_name
+    from lvyue.engine.pack import load_pack
+    from lvyue.engine.result import build
+    from lvyue.facts.evidence import load_evidence
 
     pack = load_pack(pack_dir)
     path = ledger_asked(ledger_path, record)
@@ -125,8 +125,8 @@ def run_check(
 
 
 def to_markdown(result: dict) -> str:
-    from engine.calendar import provisional_words
-    from engine.findings import STATUS_ZH
+    from lvyue.engine.calendar import provisional_words
+    from lvyue.engine.findings import STATUS_ZH
 
     c = result["contract"]
     lines = [
@@ -161,7 +161,7 @@ def print_table(result: dict, console, show_all: bool) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from engine.calendar import provisional_words
+    from lvyue.engine.calendar import provisional_words
 
     # Evidence text may hold anything, "[/]" included: escape it so rich prints it, never parses it.
     t = Table(
@@ -190,7 +190,7 @@ def print_table(result: dict, console, show_all: bool) -> None:
 def caveats(result: dict) -> list[str]:
     """What the reader of the result must know before trusting it: rejected rows, incomplete evidence,
     empty registers, unlisted files, provisional calendar years. Printed on stderr, whatever the format."""
-    from engine.calendar import provisional_dates
+    from lvyue.engine.calendar import provisional_dates
 
     out: list[str] = []
     rejected = sum(len(m["rejected"]) for m in result["manifest"])
@@ -271,7 +271,7 @@ def check(
     """按规则包核查证据。退出码 0：无需处理；1：有需处理的发现 / check the evidence against the pack. Exit 0: nothing needs action; 1: findings need action."""
     from rich.console import Console
 
-    from engine.privacy import mask
+    from lvyue.engine.privacy import mask
 
     if output is not None:
         writable(output)

@@ -9,8 +9,8 @@ from typing import Any
 
 import typer
 
-from engine.cli.options import parse_cli_date, parse_cli_int
-from engine.errors import InputError
+from lvyue.engine.cli.options import parse_cli_date, parse_cli_int
+from lvyue.engine.errors import InputError
 
 
 def parse_date(text: str, what: str) -> date:
@@ -25,7 +25,7 @@ def parse_int(text: str, what: str, limit: int | None = None) -> int:
 
 def writable(output: Path | None) -> None:
     """-o FILE: checked before any work is done (lives in reports.output, loaded only when asked)."""
-    from reports.output import writable as _writable
+    from lvyue.reports.output import writable as _writable
 
     _writable(output)
 
@@ -73,7 +73,7 @@ def parse_period(period: str | None, quarter: str | None, half: str | None) -> t
         raise InputError(f"expected a quarter like 2026Q3, got {quarter!r}", field=what)
     if half and not re.fullmatch(r"\d{4}H\d", label):
         raise InputError(f"expected a half year like 2026H2, got {half!r}", field=what)
-    from engine.kinds.periods import months_of
+    from lvyue.engine.kinds.periods import months_of
 
     try:
         months = months_of(label)

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from engine.cli.common import echo_json
-from engine.errors import InputError
+from lvyue.engine.cli.common import echo_json
+from lvyue.engine.errors import InputError
 
 if TYPE_CHECKING:
-    from facts.evidence import EvidenceSet, FileReport
+    from lvyue.facts.evidence import EvidenceSet, FileReport
 
 app = typer.Typer(
     help="证据文件夹：逐行核对读入情况与事实来源 / evidence folders: load, account for every row, show where facts came from.",
@@ -41,9 +41,9 @@ def inspect(
     ),
 ) -> None:
     """逐个文件：类型、sha256、行数 = 事实 + 拒收（附原因）、日期范围；未列入的文件 / per file: type, sha256, rows = facts + rejected (with reasons), date range; unlisted files."""
-    from engine.privacy import mask
-    from facts.evidence import load_evidence
-    from facts.typedecl import registry
+    from lvyue.engine.privacy import mask
+    from lvyue.facts.evidence import load_evidence
+    from lvyue.facts.typedecl import registry
 
     try:
         evidence = load_evidence(evidence_dir, types=registry(pack))
@@ -59,7 +59,7 @@ def inspect(
 
 def _title(r: FileReport) -> str:
     """The type's Chinese title: kept on the report (pack types too), else the built-in one."""
-    from facts.model import FACT_TYPES
+    from lvyue.facts.model import FACT_TYPES
 
     return r.title_zh or (FACT_TYPES[r.fact_type].title_zh if r.fact_type in FACT_TYPES else "")
 

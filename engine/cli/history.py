@@ -10,9 +10,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from engine.cli.common import echo_json
-from engine.cli.options import stdout_width
-from engine.errors import InputError
+from lvyue.engine.cli.common import echo_json
+from lvyue.engine.cli.options import stdout_width
+from lvyue.engine.errors import InputError
 
 STATE_STYLE = {"open": "yellow", "overdue": "bold red", "recurring": "bold red", "rectified": "green"}
 NOTICE_ZH = {"rectification": "整改通知书", "warning": "警示函"}
@@ -24,7 +24,7 @@ def _x(value: Any) -> str:
 
 
 def _state(e: dict[str, Any] | None) -> str:
-    from engine.ledger import STATE_ZH
+    from lvyue.engine.ledger import STATE_ZH
 
     if not e:
         return "—"
@@ -63,7 +63,7 @@ def _open_table(rows: list[dict[str, Any]], console: Console, path: Path) -> Non
 
 
 def _life(life: dict[str, Any], console: Console) -> None:
-    from engine.findings import STATUS_ZH
+    from lvyue.engine.findings import STATUS_ZH
 
     e = life["follow_up"]
     console.print(f"[bold]{_x(life['finding_id'])}[/]  {_x(life['clause'])}  {_x(life['title'] or life['rule'])}")
@@ -114,8 +114,8 @@ def history(
     json: bool = typer.Option(False, "--json", help="输出 JSON / print JSON."),
 ) -> None:
     """某一发现在历次核查、通知与整改中的经过；或未结发现表 / the life of one finding across audits, notices and rectifications; or the table of open findings."""
-    from engine.ledger import history as ledger_history
-    from engine.ledger import resolve
+    from lvyue.engine.ledger import history as ledger_history
+    from lvyue.engine.ledger import resolve
 
     path = resolve(ledger)
     if not path.exists():

@@ -13,8 +13,8 @@ import sys
 
 import typer
 
-from engine.cli import calendar, check, facts, history, report, rules
-from engine.errors import InputError
+from lvyue.engine.cli import calendar, check, facts, history, report, rules
+from lvyue.engine.errors import InputError
 
 app = typer.Typer(
     name="lvyue",

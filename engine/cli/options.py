@@ -19,7 +19,7 @@ from typing import Any
 
 import typer
 
-from engine.errors import InputError
+from lvyue.engine.errors import InputError
 
 DATE_EXAMPLES = "2027-01-05, 2027/1/5 or 2027年1月5日"
 
@@ -31,7 +31,7 @@ def parse_cli_date(text: Any, what: str) -> dt.date:
     """
     if isinstance(text, dt.date):
         return text
-    from facts.normalize import halfwidth, parse_date  # the evidence's own date reader
+    from lvyue.facts.normalize import halfwidth, parse_date  # the evidence's own date reader
 
     raw = str(text)
     if re.fullmatch(r"\d{5}(\.\d+)?", halfwidth(raw).strip()):
@@ -54,7 +54,7 @@ def parse_cli_int(text: Any, what: str, limit: int | None = None, minimum: int |
     if isinstance(text, int) and not isinstance(text, bool):
         n = text
     else:
-        from facts.normalize import halfwidth
+        from lvyue.facts.normalize import halfwidth
 
         s = halfwidth(str(text)).strip()
         if not re.fullmatch(r"[+-]?\d+", s):

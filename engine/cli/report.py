@@ -16,8 +16,8 @@ from typing import Any, Literal
 
 import typer
 
-from engine.cli.options import choice_parser, date_parser, wrote
-from engine.errors import InputError
+from lvyue.engine.cli.options import choice_parser, date_parser, wrote
+from lvyue.engine.errors import InputError
 
 app = typer.Typer(
     help="由保存的核查结果生成报告：季度核查报告、结算前核查 / reports from a saved check result: quarterly audit, pre-payment check.",
@@ -36,7 +36,7 @@ NOTICE_FORMATS = ("docx", "md", "html")
 
 def _deliver(data: bytes, fmt: str, output: Path | None) -> None:
     """The document to -o FILE (said on stderr) or, for a text format, to stdout."""
-    from reports.output import deliver
+    from lvyue.reports.output import deliver
 
     deliver(data, fmt, output)
     if output is not None:
@@ -44,8 +44,8 @@ def _deliver(data: bytes, fmt: str, output: Path | None) -> None:
 
 
 def _load(path: Path, no_mask: bool) -> dict:
-    from engine.privacy import mask
-    from reports.source import load_result
+    from lvyue.engine.privacy import mask
+    from lvyue.reports.source import load_result
 
     result = load_result(path)
     check_shape(result, str(path))
@@ -73,7 +73,7 @@ def _need(ok: bool, what: str, file: str, field: str) -> None:
 
 def check_shape(result: dict[str, Any], file: str) -> None:
     """Every key the reports read has the type `lvyue check` writes, before any report is built."""
-    from engine.findings import STATUSES
+    from lvyue.engine.findings import STATUSES
 
     contract = result["contract"]
     _need(isinstance(contract, dict), "an object", file, "contract")
@@ -154,10 +154,10 @@ def audit(
     no_mask: bool = typer.Option(False, "--no-mask", help=MASK_HELP),
 ) -> None:
     """季度核查报告：摘要、逐条款、发现及证据与期限、核查清单、输入清单 / quarterly audit report: summary, every clause, findings with evidence and deadlines, checklist, manifest."""
-    from reports import audit as audit_mod
-    from reports.output import Rendered, fixed_zip, to_bytes, writable
-    from reports.source import resolve_pack
-    from reports.templating import labels, markdown_env, render
+    from lvyue.reports import audit as audit_mod
+    from lvyue.reports.output import Rendered, fixed_zip, to_bytes, writable
+    from lvyue.reports.source import resolve_pack
+    from lvyue.reports.templating import labels, markdown_env, render
 
     writable(output)
     result = _load(result_json, no_mask)
@@ -166,7 +166,7 @@ def audit(
     L = labels(pack_dir, lang)
     ctx = audit_mod.build_audit(result, lang)
     if fmt == "xlsx":
-        from reports.xlsx import to_xlsx
+        from lvyue.reports.xlsx import to_xlsx
 
         _deliver(fixed_zip(to_xlsx(ctx, L), day), fmt, output)
         return
@@ -191,12 +191,12 @@ def prepay(
     no_mask: bool = typer.Option(False, "--no-mask", help=MASK_HELP),
 ) -> None:
     """结算前核查：逐项费用、付款阻断、扣款、预算上限、付款期限、逾期及违约金 / pre-payment check: fee line by line, blockers, deductions, budget cap, due date, lateness, overdue sum."""
-    from engine.pack import load_pack
-    from reports import prepay as prepay_mod
-    from reports.output import Rendered, to_bytes, writable
-    from reports.settlement import load_settlement
-    from reports.source import need_pack
-    from reports.templating import markdown_env, render
+    from lvyue.engine.pack import load_pack
+    from lvyue.reports import prepay as prepay_mod
+    from lvyue.reports.output import Rendered, to_bytes, writable
+    from lvyue.reports.settlement import load_settlement
+    from lvyue.reports.source import need_pack
+    from lvyue.reports.templating import markdown_env, render
 
     writable(output)
     day = payment_date
@@ -242,11 +242,11 @@ def notice(
     ledger: Path | None = typer.Option(None, "--ledger", metavar="FILE", help="--issue 所用台账 / ledger file for --issue."),
 ) -> None:
     """整改通知书或警示函（GB/T 9704-2012 版式），由选定的发现生成 / rectification notice or warning letter, laid out per GB/T 9704-2012, from chosen findings."""
-    from engine.pack import load_pack
-    from reports import notice as notice_mod
-    from reports.output import Rendered, to_bytes, writable
-    from reports.source import need_pack
-    from reports.templating import markdown_env, render
+    from lvyue.engine.pack import load_pack
+    from lvyue.reports import notice as notice_mod
+    from lvyue.reports.output import Rendered, to_bytes, writable
+    from lvyue.reports.source import need_pack
+    from lvyue.reports.templating import markdown_env, render
 
     writable(output)
     day = issue_date
@@ -299,7 +299,7 @@ def _ledger_module():
     import importlib
 
     try:
-        ledger = importlib.import_module("engine.ledger")  # written alongside; optional until it lands
+        ledger = importlib.import_module("lvyue.engine.ledger")  # written alongside; optional until it lands
     except ImportError:
         raise InputError("ledger not available") from None
     if not hasattr(ledger, "record_notice") or not hasattr(ledger, "resolve"):

@@ -8,9 +8,9 @@ from typing import Any, Literal
 
 import typer
 
-from engine.cli.common import echo_json
-from engine.cli.options import choice_parser, stdout_width
-from engine.errors import InputError
+from lvyue.engine.cli.common import echo_json
+from lvyue.engine.cli.options import choice_parser, stdout_width
+from lvyue.engine.errors import InputError
 
 app = typer.Typer(
     help="规则包：检查、列表、场景测试、JSON Schema、条款覆盖 / rule packs: lint, list, scenario tests, JSON Schema, clause coverage.",
@@ -23,7 +23,7 @@ JsonOpt = typer.Option(False, "--json", help="输出 JSON / print JSON.")
 
 
 def load_pack(pack: Path, **kw: Any):
-    from engine.pack import load_pack as _load_pack
+    from lvyue.engine.pack import load_pack as _load_pack
 
     return _load_pack(pack, **kw)
 
@@ -88,8 +88,8 @@ def list_(pack: Path = PackArg, as_json: bool = JsonOpt) -> None:
 @app.command()
 def test(pack: Path = PackArg) -> None:
     """用每个已安装的求值器运行规则包的 YAML 场景测试，结果须一致 / run the pack's YAML scenario tests through every evaluator installed; they must agree."""
-    from engine.evaluators import available, by_name
-    from engine.scenarios import disagreements, run_pack_scenarios
+    from lvyue.engine.evaluators import available, by_name
+    from lvyue.engine.scenarios import disagreements, run_pack_scenarios
 
     p = load_pack(pack)
     runs = {name: run_pack_scenarios(p, by_name(name)) for name in available()}
@@ -124,7 +124,7 @@ def schema(
     ),
 ) -> None:
     """contract.yaml、规则文件、场景文件与 facts.yaml 的 JSON Schema；或（--facts）事实类型 / JSON Schema of contract.yaml, rule files (every obligation kind's check), scenario files and facts.yaml; or, with --facts, the fact types."""
-    from engine.schema import fact_types, schemas
+    from lvyue.engine.schema import fact_types, schemas
 
     if facts:
         typer.echo(fact_types(pack, fmt), nl=False)
@@ -141,7 +141,7 @@ def compile_(
     ),
 ) -> None:
     """每条规则在引擎中的形式：事实类型、字段、模式、参数、结果 / each rule as the engine evaluates it: fact types, fields, patterns, parameters, outcomes."""
-    from engine.compile import explain_pack
+    from lvyue.engine.compile import explain_pack
 
     typer.echo(json.dumps(explain_pack(load_pack(pack), engine_json), ensure_ascii=False, indent=2))
 

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from engine.kinds.achieve_by import AchieveBy
-from engine.kinds.advance_notice import AdvanceNotice
-from engine.kinds.base import Context, Item, Kind
-from engine.kinds.cap import Cap
-from engine.kinds.each import Each
-from engine.kinds.fee import Fee
-from engine.kinds.inventory import Inventory
-from engine.kinds.maintain import Maintain
-from engine.kinds.manual import Manual
-from engine.kinds.periodic import Periodic
-from engine.kinds.precedes import Precedes
-from engine.kinds.presence import Presence
-from engine.kinds.prohibit import Prohibit
-from engine.kinds.respond_within import RespondWithin
-from engine.kinds.when import When
+from lvyue.engine.kinds.achieve_by import AchieveBy
+from lvyue.engine.kinds.advance_notice import AdvanceNotice
+from lvyue.engine.kinds.base import Context, Item, Kind
+from lvyue.engine.kinds.cap import Cap
+from lvyue.engine.kinds.each import Each
+from lvyue.engine.kinds.fee import Fee
+from lvyue.engine.kinds.inventory import Inventory
+from lvyue.engine.kinds.maintain import Maintain
+from lvyue.engine.kinds.manual import Manual
+from lvyue.engine.kinds.periodic import Periodic
+from lvyue.engine.kinds.precedes import Precedes
+from lvyue.engine.kinds.presence import Presence
+from lvyue.engine.kinds.prohibit import Prohibit
+from lvyue.engine.kinds.respond_within import RespondWithin
+from lvyue.engine.kinds.when import When
 
 KINDS: dict[str, Kind] = {
     k.name: k

@@ -15,9 +15,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, StrictInt
 
-from engine.billing import settled_on
-from engine.calendar import civil_period, late_days
-from engine.kinds.base import (
+from lvyue.engine.billing import settled_on
+from lvyue.engine.calendar import civil_period, late_days
+from lvyue.engine.kinds.base import (
     Context,
     Item,
     Kind,
@@ -28,8 +28,8 @@ from engine.kinds.base import (
     mark_provisional,
     selection,
 )
-from engine.kinds.latefee import LateFee, apply_late_fee
-from engine.kinds.periodic import Passed, failures
+from lvyue.engine.kinds.latefee import LateFee, apply_late_fee
+from lvyue.engine.kinds.periodic import Passed, failures
 
 
 class By(BaseModel):

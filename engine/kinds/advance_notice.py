@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import StrictInt, model_validator
 
-from engine.calendar import natural_days_between, notice_by, working_days_between
-from engine.kinds.base import (
+from lvyue.engine.calendar import natural_days_between, notice_by, working_days_between
+from lvyue.engine.kinds.base import (
     ONE_DAY,
     Context,
     Item,
@@ -29,7 +29,7 @@ from engine.kinds.base import (
     scope_tests,
     single,
 )
-from engine.patterns import Outcome, Test
+from lvyue.engine.patterns import Outcome, Test
 
 STRICT_ONLY = "仅按严格读法（通知日与事件日均不计入）构成违约；若将事件当日计入则不构成违约"
 

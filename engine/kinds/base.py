@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.patterns import Outcome, Param, Pattern, Record, Test
-from facts.model import Fact
+from lvyue.engine.patterns import Outcome, Param, Pattern, Record, Test
+from lvyue.facts.model import Fact
 
 if TYPE_CHECKING:
-    from engine.calendar import WorkingCalendar
-    from engine.pack import Pack
-    from engine.rule import Rule
+    from lvyue.engine.calendar import WorkingCalendar
+    from lvyue.engine.pack import Pack
+    from lvyue.engine.rule import Rule
 
 ONE_DAY = dt.timedelta(days=1)
 

@@ -10,10 +10,19 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from engine.kinds.base import Context, Item, Kind, Refs, SpecBase, field_date, selection, single
-from engine.kinds.periods import Every, periods
-from engine.money import fen
-from engine.patterns import Outcome, Test
+from lvyue.engine.kinds.base import (
+    Context,
+    Item,
+    Kind,
+    Refs,
+    SpecBase,
+    field_date,
+    selection,
+    single,
+)
+from lvyue.engine.kinds.periods import Every, periods
+from lvyue.engine.money import fen
+from lvyue.engine.patterns import Outcome, Test
 
 
 class CapSpec(SpecBase):

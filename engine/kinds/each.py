@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import StrictInt
 
-from engine.kinds.base import (
+from lvyue.engine.kinds.base import (
     Context,
     Item,
     Kind,
@@ -22,7 +22,7 @@ from engine.kinds.base import (
     scope_tests,
     single,
 )
-from engine.patterns import Outcome, Test
+from lvyue.engine.patterns import Outcome, Test
 
 
 class EachSpec(SpecBase):

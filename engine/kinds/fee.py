@@ -13,9 +13,9 @@ from typing import Literal
 
 from pydantic import StrictBool, StrictInt
 
-from engine.billing import BillingRule, bill, total
-from engine.errors import InputError
-from engine.kinds.base import (
+from lvyue.engine.billing import BillingRule, bill, total
+from lvyue.engine.errors import InputError
+from lvyue.engine.kinds.base import (
     Context,
     Item,
     Kind,
@@ -26,9 +26,9 @@ from engine.kinds.base import (
     scope_tests,
     single,
 )
-from engine.kinds.periods import months_of
-from engine.money import fen
-from engine.patterns import Outcome, Test
+from lvyue.engine.kinds.periods import months_of
+from lvyue.engine.money import fen
+from lvyue.engine.patterns import Outcome, Test
 
 
 class FeeSpec(SpecBase):

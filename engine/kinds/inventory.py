@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from engine.kinds.maintain import Maintain, MaintainSpec
+from lvyue.engine.kinds.maintain import Maintain, MaintainSpec
 
 
 class InventorySpec(MaintainSpec):

@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, StrictInt
 
-from engine.calendar import late_days
-from engine.kinds.base import Item
+from lvyue.engine.calendar import late_days
+from lvyue.engine.kinds.base import Item
 
 
 class LateFee(BaseModel):

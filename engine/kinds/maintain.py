@@ -12,8 +12,17 @@ from typing import Any, Literal
 
 from pydantic import StrictInt
 
-from engine.kinds.base import Context, Item, Kind, Refs, SpecBase, field_date, selection, single
-from engine.patterns import Outcome, Test
+from lvyue.engine.kinds.base import (
+    Context,
+    Item,
+    Kind,
+    Refs,
+    SpecBase,
+    field_date,
+    selection,
+    single,
+)
+from lvyue.engine.patterns import Outcome, Test
 
 
 class MaintainSpec(SpecBase):

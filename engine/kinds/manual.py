@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.kinds.base import Context, Item, Kind
+from lvyue.engine.kinds.base import Context, Item, Kind
 
 
 class ManualSpec(BaseModel):

@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, StrictInt, model_validator
 
-from engine.calendar import deadline_after, late_days
-from engine.kinds.base import (
+from lvyue.engine.calendar import deadline_after, late_days
+from lvyue.engine.kinds.base import (
     Context,
     Item,
     Kind,
@@ -28,7 +28,7 @@ from engine.kinds.base import (
     matches,
     selection,
 )
-from engine.kinds.periods import Every, Period, months_of, periods
+from lvyue.engine.kinds.periods import Every, Period, months_of, periods
 
 
 def same_period(label: Any, p: Period) -> bool:

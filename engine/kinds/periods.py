@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from engine.errors import InputError
+from lvyue.engine.errors import InputError
 
 Every = Literal["month", "quarter", "half", "year", "contract_year", "contract_half", "contract_quarter"]
 CONTRACT_STEP = {"contract_year": 12, "contract_half": 6, "contract_quarter": 3}  # months, from the service start

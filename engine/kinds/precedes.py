@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from engine.kinds.base import (
+from lvyue.engine.kinds.base import (
     Context,
     Item,
     Kind,
@@ -22,7 +22,7 @@ from engine.kinds.base import (
     scope_tests,
     single,
 )
-from engine.patterns import Outcome, Ref, Test
+from lvyue.engine.patterns import Outcome, Ref, Test
 
 
 class PrecedesSpec(SpecBase):

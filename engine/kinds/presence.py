@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 
-from engine.kinds.base import (
+from lvyue.engine.kinds.base import (
     Context,
     Item,
     Kind,
@@ -35,9 +35,9 @@ from engine.kinds.base import (
     selection,
     single,
 )
-from engine.kinds.maintain import count_outcomes, per_day
-from engine.patterns import Outcome, Test
-from facts.model import Fact
+from lvyue.engine.kinds.maintain import count_outcomes, per_day
+from lvyue.engine.patterns import Outcome, Test
+from lvyue.facts.model import Fact
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 

@@ -17,9 +17,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, StrictInt, model_validator
 
-from engine.billing import settled_on
-from engine.calendar import deadline_after, late_days
-from engine.kinds.base import (
+from lvyue.engine.billing import settled_on
+from lvyue.engine.calendar import deadline_after, late_days
+from lvyue.engine.kinds.base import (
     Context,
     Item,
     Kind,
@@ -34,9 +34,9 @@ from engine.kinds.base import (
     matches,
     scope_tests,
 )
-from engine.kinds.latefee import LateFee, apply_late_fee
-from engine.patterns import Outcome
-from facts.model import Fact
+from lvyue.engine.kinds.latefee import LateFee, apply_late_fee
+from lvyue.engine.patterns import Outcome
+from lvyue.facts.model import Fact
 
 
 class JoinedResponse(BaseModel):

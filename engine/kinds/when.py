@@ -24,11 +24,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine import aggregate as agg
-from engine.calendar import Reckoning
-from engine.derive import DeriveError, check_call, lookup, run
-from engine.errors import InputError
-from engine.kinds.base import (
+from lvyue.engine import aggregate as agg
+from lvyue.engine.calendar import Reckoning
+from lvyue.engine.derive import DeriveError, check_call, lookup, run
+from lvyue.engine.errors import InputError
+from lvyue.engine.kinds.base import (
     Context,
     Item,
     Kind,
@@ -39,9 +39,9 @@ from engine.kinds.base import (
     mark_provisional,
     scope_tests,
 )
-from engine.patterns import RUNTIME, Outcome, Param, Pattern, Ref, Test
-from engine.suggest import did_you_mean
-from facts.model import Fact
+from lvyue.engine.patterns import RUNTIME, Outcome, Param, Pattern, Ref, Test
+from lvyue.engine.suggest import did_you_mean
+from lvyue.facts.model import Fact
 
 # Field tests an outcome may write as {op: operand}; `absent` / `present` stand alone.
 OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "has")
@@ -102,7 +102,7 @@ class Plan:
 
 
 def _type_word(annotation: Any) -> str:
-    from engine.namecheck import field_kind  # namecheck imports the kinds; import late
+    from lvyue.engine.namecheck import field_kind  # namecheck imports the kinds; import late
 
     return field_kind(annotation)
 

@@ -19,13 +19,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from engine.errors import InputError
-from engine.ledger import store
-from engine.ledger.escalation import load_table, parse_table
-from engine.ledger.followup import CLOSED, STATE_ZH, Audit, assess, day
-from engine.ledger.followup import follow_up as _follow_up
-from engine.ledger.schema import SCHEMA_VERSION
-from engine.ledger.store import DEFAULT_NAME, ENV_PATH, resolve
+from lvyue.engine.errors import InputError
+from lvyue.engine.ledger import store
+from lvyue.engine.ledger.escalation import load_table, parse_table
+from lvyue.engine.ledger.followup import CLOSED, STATE_ZH, Audit, assess, day
+from lvyue.engine.ledger.followup import follow_up as _follow_up
+from lvyue.engine.ledger.schema import SCHEMA_VERSION
+from lvyue.engine.ledger.store import DEFAULT_NAME, ENV_PATH, resolve
 
 NOTICE_KINDS = ("rectification", "warning")
 DEFAULT_PATH = Path(DEFAULT_NAME)  # relative to the current folder; prefer resolve(None), which honours $LVYUE_LEDGER

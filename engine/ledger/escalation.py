@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from engine.errors import InputError
+from lvyue.engine.errors import InputError
 
 LADDER: tuple[str, ...] = ("none", "rectification", "warning", "terminate")
 LABELS = {

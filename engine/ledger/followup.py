@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.ledger.escalation import LADDER, next_step
+from lvyue.engine.ledger.escalation import LADDER, next_step
 
 # Obligation kinds whose breach is a state that can be put right; every other
 # kind is a past event (it cannot be undone, only answered in writing).

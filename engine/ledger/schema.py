@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from engine.errors import InputError
+from lvyue.engine.errors import InputError
 
 APPLICATION_ID = 0x4C56594C  # "LVYL"
 

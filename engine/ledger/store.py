@@ -20,8 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from engine.errors import InputError
-from engine.ledger import schema
+from lvyue.engine.errors import InputError
+from lvyue.engine.ledger import schema
 
 DEFAULT_NAME = "lvyue-ledger.sqlite"
 ENV_PATH = "LVYUE_LEDGER"

@@ -4,7 +4,7 @@ Used by the pre-payment check and any report (and by the check, should it
 need a fee): one generic module, no contract's names or numbers in Python.
 """
 
-from engine.settlement.compute import (
+from lvyue.engine.settlement.compute import (
     DeductionResult,
     FeeResult,
     Item,
@@ -20,7 +20,7 @@ from engine.settlement.compute import (
     triggers,
     usage_fee,
 )
-from engine.settlement.facts import (
+from lvyue.engine.settlement.facts import (
     Settlement,
     label_months,
     load_settlement,
@@ -28,7 +28,7 @@ from engine.settlement.facts import (
     period_label,
     yuan,
 )
-from engine.settlement.model import SettlementModel, load_model, origin, pack_model
+from lvyue.engine.settlement.model import SettlementModel, load_model, origin, pack_model
 
 __all__ = [
     "DeductionResult", "FeeResult", "Item", "Lateness", "Scope", "Settlement", "SettlementModel", "blocker",

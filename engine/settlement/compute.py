@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from engine.billing import BillingRule, FeeLine, bill, settled_on, total
-from engine.calendar import WorkingCalendar, deadline_after, late_days
-from engine.calendar.reckon import Reckoning
-from engine.kinds.periods import periods
-from engine.money import fen, money
-from engine.settlement.facts import Settlement, label_months, months_between, yuan
-from engine.settlement.model import (
+from lvyue.engine.billing import BillingRule, FeeLine, bill, settled_on, total
+from lvyue.engine.calendar import WorkingCalendar, deadline_after, late_days
+from lvyue.engine.calendar.reckon import Reckoning
+from lvyue.engine.kinds.periods import periods
+from lvyue.engine.money import fen, money
+from lvyue.engine.settlement.facts import Settlement, label_months, months_between, yuan
+from lvyue.engine.settlement.model import (
     Coefficient,
     Deduction,
     Due,

@@ -15,10 +15,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engine.errors import InputError
-from engine.kinds.periods import months_of
-from engine.money import fen
-from facts.model import FACT_TYPES
+from lvyue.engine.errors import InputError
+from lvyue.engine.kinds.periods import months_of
+from lvyue.engine.money import fen
+from lvyue.facts.model import FACT_TYPES
 
 
 def yuan(amount: Decimal) -> str:

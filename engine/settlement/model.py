@@ -17,10 +17,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from engine.errors import InputError
-from engine.kinds.periods import Every
-from engine.rule import resolve_refs
-from engine.yamlio import LineDict, load_yaml, locate, validation_errors
+from lvyue.engine.errors import InputError
+from lvyue.engine.kinds.periods import Every
+from lvyue.engine.rule import resolve_refs
+from lvyue.engine.yamlio import LineDict, load_yaml, locate, validation_errors
 
 FILE = "settlement.yaml"
 ID = r"^[a-z][a-z0-9_]*$"

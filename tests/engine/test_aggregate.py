@@ -16,18 +16,18 @@ from typing import Any
 import pytest
 from packkit import ROOT, write_pack
 
-import engine.rule
-from engine import evaluators
-from engine.aggregate import FUNCTIONS, markdown, merge, period_list, subtract
-from engine.calendar import WorkingCalendar
-from engine.cli.main import main
-from engine.compile import compile_rule
-from engine.errors import InputError
-from engine.evaluate import Evaluation, evaluate
-from engine.namecheck import check_rule
-from engine.pack import Pack, load_pack
-from engine.yamlio import parse_yaml
-from facts.model import FACT_TYPES
+import lvyue.engine.rule
+from lvyue.engine import evaluators
+from lvyue.engine.aggregate import FUNCTIONS, markdown, merge, period_list, subtract
+from lvyue.engine.calendar import WorkingCalendar
+from lvyue.engine.cli.main import main
+from lvyue.engine.compile import compile_rule
+from lvyue.engine.errors import InputError
+from lvyue.engine.evaluate import Evaluation, evaluate
+from lvyue.engine.namecheck import check_rule
+from lvyue.engine.pack import Pack, load_pack
+from lvyue.engine.yamlio import parse_yaml
+from lvyue.facts.model import FACT_TYPES
 
 D = dt.date
 T = dt.datetime
@@ -395,13 +395,13 @@ def test_lint_names_a_missing_date_field_and_a_previous_of_nothing(tmp_path: Pat
         "      all_tickets: {fn: count}", "      all_tickets: {fn: count}\n      before: {fn: previous, of: fautls}")
     pack = make_pack(tmp_path, FAULTS)
     raw = parse_yaml(textwrap.dedent(text), "rules.yaml")[0]
-    errs = check_rule(raw, engine.rule.resolve_refs(raw["check"], pack.params), "rules.yaml", pack.fact_types, set())
+    errs = check_rule(raw, lvyue.engine.rule.resolve_refs(raw["check"], pack.params), "rules.yaml", pack.fact_types, set())
     msgs = {e.field: e.message for e in errs}
     assert "give the rule a `date_field`" in msgs["FT-1.check.aggregate.faults"]
     assert "did you mean `faults`?" in msgs["FT-1.check.aggregate.before.of"]
     # and the good rule passes, offering its aggregates and period fields as placeholders
     raw = parse_yaml(textwrap.dedent(FAULTS), "rules.yaml")[0]
-    assert check_rule(raw, engine.rule.resolve_refs(raw["check"], pack.params), "r", pack.fact_types, set()) == []
+    assert check_rule(raw, lvyue.engine.rule.resolve_refs(raw["check"], pack.params), "r", pack.fact_types, set()) == []
 
 
 # --- docs -----------------------------------------------------------------------------
@@ -409,7 +409,7 @@ def test_lint_names_a_missing_date_field_and_a_previous_of_nothing(tmp_path: Pat
 
 def test_docs_carry_the_aggregate_table() -> None:
     doc = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    assert markdown() in doc, "docs/rules.md is out of date: paste `python -m engine.aggregate`"
+    assert markdown() in doc, "docs/rules.md is out of date: paste `python -m lvyue.engine.aggregate`"
     assert all(f"`{name}`" in doc for name in FUNCTIONS)
     assert "### Per-period aggregates" in doc
 

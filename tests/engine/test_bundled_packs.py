@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.errors import InputError
-from engine.pack import bundled_packs, find_pack, load_pack
+from lvyue.engine.errors import InputError
+from lvyue.engine.pack import bundled_packs, find_pack, load_pack
 
 ROOT = Path(__file__).resolve().parents[2]
 

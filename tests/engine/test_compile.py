@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli.main import main
-from engine.compile import compile_pack
-from engine.evaluators import available
-from engine.pack import load_pack
-from engine.patterns import Param
+from lvyue.engine.cli.main import main
+from lvyue.engine.compile import compile_pack
+from lvyue.engine.evaluators import available
+from lvyue.engine.pack import load_pack
+from lvyue.engine.patterns import Param
 
 PACK = Path(__file__).parents[2] / "rules" / "hebi-shuguang-2026"
 

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from packkit import write_pack
 
-from engine.evaluate import evaluate
-from engine.findings import Finding
-from engine.pack import Pack, load_pack
-from facts.model import (
+from lvyue.engine.evaluate import evaluate
+from lvyue.engine.findings import Finding
+from lvyue.engine.pack import Pack, load_pack
+from lvyue.facts.model import (
     Device,
     Incident,
     Invoice,

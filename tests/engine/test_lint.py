@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from packkit import write_pack
 
-from engine.cli.main import main
+from lvyue.engine.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "rules.md"
@@ -211,8 +211,8 @@ def test_every_rule_example_in_the_reference_page_lints(tmp_path: Path, capsys, 
 
 
 def test_the_scenario_example_in_the_reference_page_is_a_valid_scenario() -> None:
-    from engine.scenarios import Scenario
-    from engine.yamlio import parse_yaml
+    from lvyue.engine.scenarios import Scenario
+    from lvyue.engine.yamlio import parse_yaml
 
     blocks = re.findall(r"```yaml\n(.*?)```", DOCS.read_text(encoding="utf-8"), flags=re.S)
     scenarios = [b for b in blocks if b.lstrip().startswith("- name:")]

@@ -15,13 +15,13 @@ from typing import Annotated, Any
 import pytest
 from packkit import CONTRACT
 
-from engine.errors import InputError
-from engine.kinds import KINDS
-from engine.namecheck import NAMES, check_rule
-from engine.pack import Contract, coerce_param, rule_files
-from engine.rule import resolve_refs
-from engine.yamlio import load_yaml, parse_yaml
-from facts.model import FACT_TYPES, Fact
+from lvyue.engine.errors import InputError
+from lvyue.engine.kinds import KINDS
+from lvyue.engine.namecheck import NAMES, check_rule
+from lvyue.engine.pack import Contract, coerce_param, rule_files
+from lvyue.engine.rule import resolve_refs
+from lvyue.engine.yamlio import load_yaml, parse_yaml
+from lvyue.facts.model import FACT_TYPES, Fact
 
 PACK = CONTRACT.parent
 FILE = "rules.yaml"

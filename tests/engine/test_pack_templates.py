@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from packkit import write_pack
 
-from engine.cli.main import main
-from engine.evaluate import evaluate
-from engine.evaluators import installed
-from engine.pack import load_pack
+from lvyue.engine.cli.main import main
+from lvyue.engine.evaluate import evaluate
+from lvyue.engine.evaluators import installed
+from lvyue.engine.pack import load_pack
 
 T = dt.datetime
 

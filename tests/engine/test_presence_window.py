@@ -23,12 +23,12 @@ from pathlib import Path
 import pytest
 from packkit import write_pack
 
-from engine.cli.main import main
-from engine.evaluate import evaluate
-from engine.evaluators import available, durable, reference
-from engine.findings import Finding
-from engine.pack import Pack, load_pack
-from facts.model import FACT_TYPES, Fact, OnsiteDay, StaffMember
+from lvyue.engine.cli.main import main
+from lvyue.engine.evaluate import evaluate
+from lvyue.engine.evaluators import available, durable, reference
+from lvyue.engine.findings import Finding
+from lvyue.engine.pack import Pack, load_pack
+from lvyue.facts.model import FACT_TYPES, Fact, OnsiteDay, StaffMember
 
 D = dt.date
 Certificate = FACT_TYPES["certificate"]

@@ -24,13 +24,22 @@ dre = pytest.importorskip("durable_rules_engine", reason="durable-rules is not i
 from durable.engine import Host, MessageNotHandledException, MessageObservedException  # noqa: E402
 from packkit import write_pack  # noqa: E402
 
-import engine.runner as runner  # noqa: E402
-from engine import reference  # noqa: E402
-from engine.evaluate import evaluate  # noqa: E402
-from engine.pack import Pack, load_pack  # noqa: E402
-from engine.patterns import CompiledRule, Outcome, Param, Pattern, Record, Ref, Test, fields_read  # noqa: E402
-from engine.runner import EvaluationError, fnv1a_32, match, unique_ids  # noqa: E402
-from facts.model import Device, Incident, OnsiteDay, StaffMember  # noqa: E402
+import lvyue.engine.runner as runner  # noqa: E402
+from lvyue.engine import reference  # noqa: E402
+from lvyue.engine.evaluate import evaluate  # noqa: E402
+from lvyue.engine.pack import Pack, load_pack  # noqa: E402
+from lvyue.engine.patterns import (  # noqa: E402
+    CompiledRule,
+    Outcome,
+    Param,
+    Pattern,
+    Record,
+    Ref,
+    Test,
+    fields_read,
+)
+from lvyue.engine.runner import EvaluationError, fnv1a_32, match, unique_ids  # noqa: E402
+from lvyue.facts.model import Device, Incident, OnsiteDay, StaffMember  # noqa: E402
 
 # --- a threshold rule over "reading" facts: value against the fact's own bound -----------
 

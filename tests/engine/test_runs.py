@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from engine.evaluate import _runs
-from engine.kinds.base import Item
-from engine.patterns import Outcome
+from lvyue.engine.evaluate import _runs
+from lvyue.engine.kinds.base import Item
+from lvyue.engine.patterns import Outcome
 
 D = dt.date
 OK = Outcome("compliant", ())

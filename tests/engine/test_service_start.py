@@ -13,10 +13,10 @@ from pathlib import Path
 
 from packkit import write_pack
 
-from engine.evaluate import evaluate
-from engine.kinds.periods import periods
-from engine.pack import load_pack
-from facts.model import Report
+from lvyue.engine.evaluate import evaluate
+from lvyue.engine.kinds.periods import periods
+from lvyue.engine.pack import load_pack
+from lvyue.facts.model import Report
 
 D = dt.date
 

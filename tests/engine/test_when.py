@@ -16,25 +16,25 @@ from typing import Any
 import pytest
 from packkit import ROOT, write_pack
 
-import engine.rule
-from engine import evaluators
-from engine.calendar import WorkingCalendar
-from engine.compile import compile_rule
-from engine.derive import REGISTRY, DeriveError, lookup, markdown, run
-from engine.errors import InputError
-from engine.evaluate import Evaluation, evaluate
-from engine.kinds.when import expand_template
-from engine.namecheck import check_rule
-from engine.pack import Pack, load_pack
-from engine.patterns import Param, Ref
-from engine.yamlio import parse_yaml
-from facts.model import Invoice, Payment, ResourceRequest
-from facts.typedecl import registry
+import lvyue.engine.rule
+from lvyue.engine import evaluators
+from lvyue.engine.calendar import WorkingCalendar
+from lvyue.engine.compile import compile_rule
+from lvyue.engine.derive import REGISTRY, DeriveError, lookup, markdown, run
+from lvyue.engine.errors import InputError
+from lvyue.engine.evaluate import Evaluation, evaluate
+from lvyue.engine.kinds.when import expand_template
+from lvyue.engine.namecheck import check_rule
+from lvyue.engine.pack import Pack, load_pack
+from lvyue.engine.patterns import Param, Ref
+from lvyue.engine.yamlio import parse_yaml
+from lvyue.facts.model import Invoice, Payment, ResourceRequest
+from lvyue.facts.typedecl import registry
 
 D = dt.date
 T = dt.datetime
 CAL = WorkingCalendar()
-_resolve = engine.rule.resolve_refs
+_resolve = lvyue.engine.rule.resolve_refs
 
 
 def make_pack(tmp_path: Path, rules: str, types: str | None = None) -> Pack:
@@ -344,7 +344,7 @@ def test_an_unknown_alias_in_absent_and_a_join_on_an_unknown_field(tmp_path: Pat
     pack = load_pack(write_pack(tmp_path / "pack", {"rules.yaml": textwrap.dedent(text)}), collect=errors)
     assert len(errors) == 2
     raw = parse_yaml(textwrap.dedent(text), "rules.yaml")[0]
-    errs = check_rule(raw, engine.rule.resolve_refs(raw["check"], pack.params), "rules.yaml", pack.fact_types, set())
+    errs = check_rule(raw, lvyue.engine.rule.resolve_refs(raw["check"], pack.params), "rules.yaml", pack.fact_types, set())
     msgs = {e.field: e.message for e in errs}
     assert "unknown alias `q` (known: p)" in msgs["W-PAY.check.outcomes.2.absent.q"]
     assert "`idd` is not a field of `i`" in msgs["W-PAY.check.outcomes.0.when.p.invoice_id"]
@@ -354,10 +354,10 @@ def test_lint_accepts_the_good_rules_and_offers_their_derived_placeholders(tmp_p
     text = DELIVERY + '  message: {zh: "截止{deadline}，逾期{late}日；{derivation}", en: "due {deadline}, {nope}"}\n'
     raw = parse_yaml(textwrap.dedent(text), "rules.yaml")[0]
     pack = make_pack(tmp_path, PAYMENT)
-    errs = check_rule(raw, engine.rule.resolve_refs(raw["check"], pack.params), "rules.yaml", pack.fact_types, set())
+    errs = check_rule(raw, lvyue.engine.rule.resolve_refs(raw["check"], pack.params), "rules.yaml", pack.fact_types, set())
     assert [(e.field, "unknown placeholder {nope}" in e.message) for e in errs] == [("W-1.message.en", True)]
     raw = parse_yaml(textwrap.dedent(PAYMENT), "rules.yaml")[0]
-    assert check_rule(raw, engine.rule.resolve_refs(raw["check"], pack.params), "r", pack.fact_types, set()) == []
+    assert check_rule(raw, lvyue.engine.rule.resolve_refs(raw["check"], pack.params), "r", pack.fact_types, set()) == []
 
 
 # --- pack templates -------------------------------------------------------------------
@@ -394,5 +394,5 @@ def test_expand_template_names_unknown_and_missing_arguments() -> None:
 
 def test_docs_carry_the_vocabulary_table() -> None:
     doc = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    assert markdown() in doc, "docs/rules.md is out of date: paste `python -m engine.derive`"
+    assert markdown() in doc, "docs/rules.md is out of date: paste `python -m lvyue.engine.derive`"
     assert all(f"`{name}`" in doc for name in REGISTRY)

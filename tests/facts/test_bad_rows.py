@@ -9,7 +9,7 @@ from pathlib import Path
 
 from factkit import BAD_ROWS, ROSTER_HEADERS, ROSTER_MANIFEST, ROSTER_ROWS, csv_bytes, write_xlsx
 
-from facts.evidence import load_evidence
+from lvyue.facts.evidence import load_evidence
 
 
 def test_bad_rows_are_rejected_and_counts_add_up(folder: Callable[..., Path]) -> None:

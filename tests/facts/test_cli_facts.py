@@ -19,7 +19,7 @@ from factkit import (
 )
 from typer.testing import CliRunner
 
-from engine.cli.facts import app
+from lvyue.engine.cli.facts import app
 
 runner = CliRunner()
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from facts.evidence import load_evidence
-from facts.model import Assessment
+from lvyue.facts.evidence import load_evidence
+from lvyue.facts.model import Assessment
 
 MANIFEST = r"""
 files:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from factkit import ROSTER_HEADERS, ROSTER_MANIFEST, ROSTER_ROWS, csv_bytes
 
-from engine.errors import InputError
-from facts.evidence import load_evidence
+from lvyue.engine.errors import InputError
+from lvyue.facts.evidence import load_evidence
 
 ROSTER = csv_bytes(ROSTER_HEADERS, ROSTER_ROWS, "utf-8")
 
@@ -28,7 +28,7 @@ def test_missing_manifest(folder: Callable[..., Path]) -> None:
 
 def test_listed_file_missing_is_not_fatal_but_a_gap(folder: Callable[..., Path]) -> None:
     """A missing file stops nothing: its type is incomplete evidence (rules get no_evidence)."""
-    from facts.evidence import load_evidence
+    from lvyue.facts.evidence import load_evidence
 
     ev = load_evidence(folder("gone", ROSTER_MANIFEST.format(path="roster-2026Q3.csv", extra=""), {}))
     (report,) = ev.files

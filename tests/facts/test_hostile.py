@@ -36,12 +36,12 @@ from factkit import (
     write_xlsx,
 )
 
-from engine.cli.main import main
-from engine.errors import InputError
-from engine.privacy import mask_text
-from engine.yamlio import load_yaml
-from facts.evidence import FileReport, load_evidence
-from reports.xlsx import to_xlsx
+from lvyue.engine.cli.main import main
+from lvyue.engine.errors import InputError
+from lvyue.engine.privacy import mask_text
+from lvyue.engine.yamlio import load_yaml
+from lvyue.facts.evidence import FileReport, load_evidence
+from lvyue.reports.xlsx import to_xlsx
 
 Folder = Callable[..., Path]
 ROSTER_CSV = ROSTER_MANIFEST.format(path="roster.csv", extra="")

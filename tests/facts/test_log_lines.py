@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-import facts.logs as logs
-from engine.errors import InputError
-from facts import logscan
-from facts.evidence import FileReport, load_evidence
+import lvyue.facts.logs as logs
+from lvyue.engine.errors import InputError
+from lvyue.facts import logscan
+from lvyue.facts.evidence import FileReport, load_evidence
 
 Folder = Callable[..., Path]
 MANIFEST = """\

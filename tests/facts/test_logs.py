@@ -8,8 +8,8 @@ from pathlib import Path
 
 from factkit import ACCESS_LINES, ACCESS_MANIFEST
 
-from facts.evidence import load_evidence
-from facts.model import OnsiteDay, SystemDay
+from lvyue.facts.evidence import load_evidence
+from lvyue.facts.model import OnsiteDay, SystemDay
 
 
 def test_access_log_gives_one_fact_per_person_per_day(folder: Callable[..., Path]) -> None:

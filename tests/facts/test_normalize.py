@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from facts.model import Assessment, StaffMember
-from facts.normalize import (
+from lvyue.facts.model import Assessment, StaffMember
+from lvyue.facts.normalize import (
     kind_of,
     parse_bool,
     parse_date,

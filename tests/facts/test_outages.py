@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.errors import InputError
-from facts.evidence import load_evidence
-from facts.logs import load_log
-from facts.manifest import load_manifest
+from lvyue.engine.errors import InputError
+from lvyue.facts.evidence import load_evidence
+from lvyue.facts.logs import load_log
+from lvyue.facts.manifest import load_manifest
 
 HEADER = "系统,探测时间,状态,响应毫秒"
 MANIFEST = """\

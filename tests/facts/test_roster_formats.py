@@ -18,7 +18,7 @@ from factkit import (
     write_xlsx,
 )
 
-from facts.evidence import EvidenceSet, load_evidence
+from lvyue.facts.evidence import EvidenceSet, load_evidence
 
 
 def _csv_folder(folder: Callable[..., Path], name: str, encoding: str, declared: str = "") -> Path:

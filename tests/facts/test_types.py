@@ -16,12 +16,12 @@ import pytest
 import yaml
 from factkit import ROSTER_HEADERS, ROSTER_MANIFEST, ROSTER_ROWS, csv_bytes
 
-from engine.cli.main import main
-from engine.errors import InputError
-from facts import model, typedecl
-from facts.evidence import load_evidence
-from facts.model import FACT_TYPES, Assessment, Fact, StaffMember
-from facts.typedecl import FIELD_TYPES, FieldDecl, field_decl, registry
+from lvyue.engine.cli.main import main
+from lvyue.engine.errors import InputError
+from lvyue.facts import model, typedecl
+from lvyue.facts.evidence import load_evidence
+from lvyue.facts.model import FACT_TYPES, Assessment, Fact, StaffMember
+from lvyue.facts.typedecl import FIELD_TYPES, FieldDecl, field_decl, registry
 
 REPO = Path(__file__).parents[2]
 ROSTER = csv_bytes(ROSTER_HEADERS, ROSTER_ROWS, "utf-8")
@@ -358,7 +358,7 @@ def test_a_malformed_id_template_is_an_input_error(folder: Callable[..., Path]) 
 def test_docs_evidence_md_lists_exactly_the_declared_types() -> None:
     doc = (REPO / "docs" / "evidence.md").read_text(encoding="utf-8")
     assert typedecl.replace_section(doc, typedecl.markdown()) == doc, (
-        "docs/evidence.md is out of date: run python -m facts.typedecl --write docs/evidence.md"
+        "docs/evidence.md is out of date: run python -m lvyue.facts.typedecl --write docs/evidence.md"
     )
     for name, cls in FACT_TYPES.items():
         assert f"### `{name}` {cls.title_zh}" in doc

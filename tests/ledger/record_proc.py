@@ -13,8 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from engine.errors import InputError
-from engine.ledger import record_audit, store
+from lvyue.engine.errors import InputError
+from lvyue.engine.ledger import record_audit, store
 
 
 def main(argv: list[str]) -> int:

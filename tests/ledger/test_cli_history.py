@@ -10,9 +10,9 @@ import typer
 from ledgerkit import compliant, finding, notice, result
 from typer.testing import CliRunner
 
-from engine.cli.history import history
-from engine.errors import InputError
-from engine.ledger import record_audit, record_notice, resolve
+from lvyue.engine.cli.history import history
+from lvyue.engine.errors import InputError
+from lvyue.engine.ledger import record_audit, record_notice, resolve
 
 app = typer.Typer()
 app.command("history")(history)

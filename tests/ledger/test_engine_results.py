@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from engine.evaluate import evaluate
-from engine.ledger import follow_up, record_audit, record_notice
-from engine.pack import load_pack
-from engine.result import build
-from facts.model import StaffMember
+from lvyue.engine.evaluate import evaluate
+from lvyue.engine.ledger import follow_up, record_audit, record_notice
+from lvyue.engine.pack import load_pack
+from lvyue.engine.result import build
+from lvyue.facts.model import StaffMember
 
 ROOT = Path(__file__).resolve().parents[2]
 D = dt.date

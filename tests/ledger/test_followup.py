@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from ledgerkit import compliant, finding, notice, result
 
-from engine.errors import InputError
-from engine.ledger import follow_up, history, record_audit, record_notice
+from lvyue.engine.errors import InputError
+from lvyue.engine.ledger import follow_up, history, record_audit, record_notice
 
 Q3 = ("2026-07-01", "2026-09-30")
 Q4 = ("2026-10-01", "2026-12-31")

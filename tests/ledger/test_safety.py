@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from ledgerkit import finding, result
 
-from engine.errors import InputError
-from engine.ledger import follow_up, history, record_audit, schema, store
+from lvyue.engine.errors import InputError
+from lvyue.engine.ledger import follow_up, history, record_audit, schema, store
 
 HERE = Path(__file__).parent
 PROC = HERE / "record_proc.py"
@@ -195,7 +195,7 @@ def test_a_file_that_is_not_a_ledger_is_refused(tmp_path: Path) -> None:
 
 
 def test_bad_notice_and_result_are_input_errors(ledger: Path) -> None:
-    from engine.ledger import record_notice
+    from lvyue.engine.ledger import record_notice
 
     with pytest.raises(InputError, match="kind"):
         record_notice(ledger, {"kind": "memo", "number": "1", "issue_date": "2026-10-09", "pack": "p", "items": []})

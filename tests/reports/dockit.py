@@ -7,8 +7,8 @@ from pathlib import Path
 from reportkit import HEBI, ROOT, cli
 from typer.testing import CliRunner
 
-from engine.cli.check import run_check
-from engine.cli.common import dump_json, parse_period
+from lvyue.engine.cli.check import run_check
+from lvyue.engine.cli.common import dump_json, parse_period
 
 EXAMPLE = ROOT / "examples" / "hebi-2026h2"
 NUMBER = "鹤审管〔2027〕1号"

@@ -10,12 +10,12 @@ from typing import Any
 
 import typer
 
-from engine.cli import report
-from engine.evaluate import evaluate
-from engine.pack import load_pack
-from engine.result import build
-from facts.evidence import EvidenceSet, FileReport
-from facts.model import FACT_TYPES
+from lvyue.engine.cli import report
+from lvyue.engine.evaluate import evaluate
+from lvyue.engine.pack import load_pack
+from lvyue.engine.result import build
+from lvyue.facts.evidence import EvidenceSet, FileReport
+from lvyue.facts.model import FACT_TYPES
 
 ROOT = Path(__file__).resolve().parents[2]
 HEBI = ROOT / "rules" / "hebi-shuguang-2026"

@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 from dockit import EXAMPLE, documents, example_result
 
-from reports.chartdata import audit_charts
-from reports.charts import FONT_FILE, font_families, render_all
+from lvyue.reports.chartdata import audit_charts
+from lvyue.reports.charts import FONT_FILE, font_families, render_all
 
 pytestmark = pytest.mark.skipif(not (EXAMPLE / "evidence.yaml").is_file(), reason="example evidence not generated")
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -13,7 +13,14 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from reports.tablefit import ID_HASH_BREAK, fit_table, is_number, text_em, title_lines, token_em
+from lvyue.reports.tablefit import (
+    ID_HASH_BREAK,
+    fit_table,
+    is_number,
+    text_em,
+    title_lines,
+    token_em,
+)
 
 pytestmark = pytest.mark.skipif(not (EXAMPLE / "evidence.yaml").is_file(), reason="example evidence not generated")
 PAGE_PT = 156 / 25.4 * 72
@@ -127,8 +134,8 @@ def test_imprint_lines_sit_between_rules() -> None:
     """版记: a thick rule above 抄送, a thin one between, a thick one under 印发机关和日期 (GB/T 9704 §7.4)."""
     import io
 
-    from reports.docx_writer import to_docx
-    from reports.markdown import parse
+    from lvyue.reports.docx_writer import to_docx
+    from lvyue.reports.markdown import parse
 
     md = "# 整改通知书\n\n抄送：某某局。\n{: .cc .to}\n\n某某局办公室　　2027年1月5日印发\n{: .imprint .to}\n"
     d = docx.Document(io.BytesIO(to_docx(parse(md), "official", "整改通知书", "某某局", dt.date(2027, 1, 5))))

@@ -11,9 +11,9 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from engine.errors import InputError
-from reports.docx_writer import to_docx
-from reports.markdown import parse
+from lvyue.engine.errors import InputError
+from lvyue.reports.docx_writer import to_docx
+from lvyue.reports.markdown import parse
 
 NOTICE = """鹤壁市行政审批和政务信息管理局
 {: .authority}

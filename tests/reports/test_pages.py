@@ -17,7 +17,7 @@ from dockit import EXAMPLE, documents
 from reportkit import HEBI
 from typer.testing import CliRunner
 
-from engine.cli.main import app
+from lvyue.engine.cli.main import app
 
 pytestmark = [
     pytest.mark.skipif(not (EXAMPLE / "evidence.yaml").is_file(), reason="example evidence not generated"),

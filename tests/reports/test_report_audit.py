@@ -16,8 +16,8 @@ from docx.shared import Mm
 from reportkit import cli, notice_result, save
 from typer.testing import CliRunner
 
-from engine.errors import InputError
-from engine.privacy import mask_text
+from lvyue.engine.errors import InputError
+from lvyue.engine.privacy import mask_text
 
 SCRIPT = "<script>alert('x')</script>"
 ID_CARD = "410611199001011234"

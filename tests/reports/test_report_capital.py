@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from reports.capital import capital
+from lvyue.reports.capital import capital
 
 CASES = [
     ("6182058.17", "陆佰壹拾捌万贰仟零伍拾捌元壹角柒分"),  # the overdue sum (三.1.2)
@@ -52,7 +52,7 @@ def test_rejects(bad: str) -> None:
 
 
 def test_rates_and_shares_read_as_the_contract_writes_them() -> None:
-    from reports.templating import daily_rate, share, yuan
+    from lvyue.reports.templating import daily_rate, share, yuan
 
     assert daily_rate("0.0003") == "万分之三" and daily_rate("0.0005") == "万分之五"
     assert daily_rate("0.0015") == "万分之十五" and daily_rate("0.01") == "1%"

@@ -11,8 +11,8 @@ import pytest
 from reportkit import HEBI, ROOT, cli
 from typer.testing import CliRunner
 
-from engine.cli.check import run_check
-from engine.cli.common import dump_json, parse_period
+from lvyue.engine.cli.check import run_check
+from lvyue.engine.cli.common import dump_json, parse_period
 
 EXAMPLE = ROOT / "examples" / "hebi-2026h2"
 pytestmark = pytest.mark.skipif(not (EXAMPLE / "evidence.yaml").is_file(), reason="example evidence not generated")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from reportkit import ROOT
 
-from engine.cli.main import main
+from lvyue.engine.cli.main import main
 
 EXAMPLE = ROOT / "examples" / "jiangzhou-2026q4"
 PACK = ROOT / "rules" / "jiangzhou-waiwang-2026"

@@ -13,8 +13,8 @@ from docx.shared import Mm, Pt
 from reportkit import cli, notice_result, save
 from typer.testing import CliRunner
 
-from engine.errors import InputError
-from reports.notice import check_number, cn_date, cn_index
+from lvyue.engine.errors import InputError
+from lvyue.reports.notice import check_number, cn_date, cn_index
 
 NUMBER = "鹤审管〔2026〕7号"
 
@@ -150,10 +150,10 @@ def test_compliant_finding_refused(path: Path, result: dict) -> None:
 
 
 def test_issue_records_in_the_ledger(tmp_path: Path, path: Path, result: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    import engine.ledger
+    import lvyue.engine.ledger
 
     seen: list[tuple[Path, dict]] = []
-    monkeypatch.setattr(engine.ledger, "record_notice", lambda p, n: seen.append((p, n)) or "id")
+    monkeypatch.setattr(lvyue.engine.ledger, "record_notice", lambda p, n: seen.append((p, n)) or "id")
     ledger = tmp_path / "ledger.sqlite"
     out = tmp_path / "n.docx"
     args = ["notice", str(path), "--kind", "rectification", "--number", NUMBER, "--issue-date", "2026-11-02", "-o", str(out)]
@@ -175,7 +175,7 @@ def test_issue_records_in_the_ledger(tmp_path: Path, path: Path, result: dict, m
 
 
 def test_issue_without_the_ledger_module(tmp_path: Path, path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "engine.ledger", None)  # import fails as if not written yet
+    monkeypatch.setitem(sys.modules, "lvyue.engine.ledger", None)  # import fails as if not written yet
     out = tmp_path / "n.docx"
     res = invoke(["notice", str(path), "--kind", "warning", "--number", NUMBER, "--issue", "--ledger", str(tmp_path / "l"), "-o", str(out)])
     assert isinstance(res.exception, InputError) and str(res.exception) == "ledger not available"

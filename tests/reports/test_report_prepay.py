@@ -27,10 +27,10 @@ from reportkit import (
 )
 from typer.testing import CliRunner
 
-from engine.errors import InputError
-from engine.pack import load_pack
-from reports.prepay import build_prepay, name_difference
-from reports.settlement import load_settlement
+from lvyue.engine.errors import InputError
+from lvyue.engine.pack import load_pack
+from lvyue.reports.prepay import build_prepay, name_difference
+from lvyue.reports.settlement import load_settlement
 
 
 def prepay(result: dict, payment_date: str | None = None) -> dict:

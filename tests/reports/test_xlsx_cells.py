@@ -52,7 +52,7 @@ def test_amounts_are_numbers_that_sum(book) -> None:
 
 
 def _label(name: str) -> str:
-    from reports.templating import labels
+    from lvyue.reports.templating import labels
 
     return labels(None, "zh").get(f"amount_{name}", name)
 
@@ -74,6 +74,6 @@ def test_every_sheet_filters_and_freezes_its_header(book) -> None:
     ],
 )
 def test_the_period_becomes_two_dates_however_written(text: str, start, end) -> None:
-    from reports.xlsx import _period
+    from lvyue.reports.xlsx import _period
 
     assert _period({"period": text}) == (start, end)

@@ -18,10 +18,10 @@ from pathlib import Path
 import docx
 import pytest
 
-from engine.cli.main import main
-from engine.ledger import store
-from engine.pack import load_pack
-from engine.zhtext import cn_date
+from lvyue.engine.cli.main import main
+from lvyue.engine.ledger import store
+from lvyue.engine.pack import load_pack
+from lvyue.engine.zhtext import cn_date
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = {

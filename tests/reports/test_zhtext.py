@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from engine.zhtext import cn_date, cn_period, money, zh_dates, zh_value
-from reports.audit import cite_text_zh, cites_zh, types_zh
-from reports.remedy import period_words, remediation
-from reports.templating import daily_rate, show
+from lvyue.engine.zhtext import cn_date, cn_period, money, zh_dates, zh_value
+from lvyue.reports.audit import cite_text_zh, cites_zh, types_zh
+from lvyue.reports.remedy import period_words, remediation
+from lvyue.reports.templating import daily_rate, show
 
 
 def test_dates_in_text() -> None:
