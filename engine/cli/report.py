@@ -28,6 +28,10 @@ app = typer.Typer(
 MASK_HELP = "完整显示身份证号与手机号（默认遮蔽） / show ID-card and mobile numbers in full (default: masked)."
 RESULT_HELP = "`lvyue check --format json -o FILE` 写出的结果 / JSON written by `lvyue check --format json`."
 OUT_HELP = "写入文件（docx、xlsx 必须给出） / write to this file (required for docx, xlsx)."
+TEMPLATE_HELP = (
+    "机关自己的 Word 模板（.docx：沿用其样式、版头、页面；{{正文}} 处放正文，{{印章}} 为印章图片） / "
+    "the agency's own Word template (.docx: its styles, header and page are used; body at {{正文}}, seal at {{印章}})."
+)
 PACK_HELP = "规则包（默认：结果中记载的规则包） / rule pack (default: the one named in the result)."
 AUDIT_FORMATS = ("md", "html", "docx", "json", "xlsx")
 PREPAY_FORMATS = ("md", "html", "docx", "json")
@@ -152,6 +156,9 @@ def audit(
         help="规则包，其 templates/ 覆盖内置模板（默认：结果中的） / pack whose templates/ override the built-in ones (default: the result's).",
     ),  # fmt: skip
     no_mask: bool = typer.Option(False, "--no-mask", help=MASK_HELP),
+    template: Path | None = typer.Option(
+        None, "--template", metavar="DOCX", help=TEMPLATE_HELP,
+    ),
 ) -> None:
     """季度核查报告：摘要、逐条款、发现及证据与期限、核查清单、输入清单 / quarterly audit report: summary, every clause, findings with evidence and deadlines, checklist, manifest."""
     from lvyue.reports import audit as audit_mod
@@ -173,7 +180,7 @@ def audit(
     md = render(markdown_env(pack_dir), "audit.md.j2", {**ctx, "L": L, "lang": lang})
     title = f"{result['contract']['title']} {L['audit_title']}"
     author = result["contract"]["parties"]["party_a"]["name"]
-    _deliver(to_bytes(Rendered(md, title, lang, pack_dir, "report", author, ctx, day), fmt), fmt, output)
+    _deliver(to_bytes(Rendered(md, title, lang, pack_dir, "report", author, ctx, day, template), fmt), fmt, output)
 
 
 @app.command("prepay")
@@ -236,6 +243,9 @@ def notice(
     output: Path | None = typer.Option(None, "-o", "--output", metavar="FILE", help=OUT_HELP),
     pack: Path | None = typer.Option(None, "--pack", metavar="PACK", help=PACK_HELP),
     no_mask: bool = typer.Option(False, "--no-mask", help=MASK_HELP),
+    template: Path | None = typer.Option(
+        None, "--template", metavar="DOCX", help=TEMPLATE_HELP,
+    ),
     issue: bool = typer.Option(
         False, "--issue", help="将通知记入台账（须给 --number） / record the notice in the ledger (needs --number)."
     ),
@@ -261,7 +271,7 @@ def notice(
     ctx = notice_mod.build_notice(result, loaded, kind, ids, number, day)
     md = render(markdown_env(pack_dir), "notice.md.j2", ctx)
     issued = dt.date.fromisoformat(ctx["issue_date"])  # the notice's date: its metadata, never "now"
-    data = to_bytes(Rendered(md, ctx["title"], "zh", pack_dir, "official", ctx["authority"], ctx, issued), fmt)
+    data = to_bytes(Rendered(md, ctx["title"], "zh", pack_dir, "official", ctx["authority"], ctx, issued, template), fmt)
     record = record_notice if issue else None  # resolve the ledger before writing anything
     if record is not None:
         _ledger_module()

@@ -107,3 +107,29 @@ def test_a_template_that_is_not_a_docx_is_an_input_error(tmp_path: Path) -> None
     assert info.value.field == "--template"
     with pytest.raises(InputError):
         to_docx(parse(NOTICE), "official", "整改通知书", "某局", template=tmp_path / "missing.docx")
+
+
+def test_the_cli_takes_the_template_for_notice_and_audit(tmp_path: Path) -> None:
+    """`lvyue notice … --template` and `lvyue report audit … --template` use the agency's file."""
+    from dockit import EXAMPLE
+    from reportkit import HEBI
+    from typer.testing import CliRunner
+
+    from lvyue.engine.cli.main import app
+
+    runner = CliRunner()
+    result, agency = tmp_path / "r.json", agency_template(tmp_path / "agency.docx")
+    res = runner.invoke(app, ["check", str(EXAMPLE), "--pack", str(HEBI), "--half", "2026H2", "--format", "json", "-o", str(result)])
+    assert res.exit_code == 1, res.output
+    for args in (["notice", str(result), "--kind", "rectification", "--number", "鹤审管〔2027〕1号", "--issue-date", "2027/1/5"],
+                 ["report", "audit", str(result), "--format", "docx"]):
+        out = tmp_path / f"{args[0]}.docx"
+        res = runner.invoke(app, [*args, "--template", str(agency), "-o", str(out)])
+        assert res.exit_code == 0, (res.output, res.exception)
+        d = docx.Document(str(out))
+        assert d.sections[0].header.paragraphs[0].text == "鹤壁市行政审批和政务信息管理局文件"
+        texts = [p.text for p in d.paragraphs]
+        assert "（机关抬头固定文字）" in texts and "{{正文}}" not in texts
+    res = runner.invoke(app, ["report", "audit", str(result), "--format", "docx", "--template", str(tmp_path / "none.docx"),
+                              "-o", str(tmp_path / "x.docx")])
+    assert isinstance(res.exception, InputError) and res.exception.field == "--template"  # `lvyue` exits 2 on it
