@@ -20,7 +20,7 @@ from lvyue.engine.findings import STATUSES
 from lvyue.engine.zhtext import cn_date, cn_period, money, zh_dates
 from lvyue.facts.model import FACT_TYPES
 from lvyue.reports.chartdata import audit_charts
-from lvyue.reports.remedy import notices_of, remediation
+from lvyue.reports.remedy import notices_of, remediations
 
 SEVERITIES = ("critical", "major", "minor")
 DETAILED = ("breach", "at_risk", "no_evidence")
@@ -238,10 +238,8 @@ def build_audit(result: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
     by_id = {f["id"]: f for f in findings if "id" in f}
     names = fact_type_names(result)
     notices = notices_of(result)
-    provisional = {int(y) for y, s in ((result.get("calendar") or {}).get("years") or {}).items() if s == "provisional"}
-    rows = [
-        _finding(f, lang, names, remediation(f, notices.get(f["id"]), result["as_of"], provisional)) for f in findings
-    ]
+    remedy = remediations(result)
+    rows = [_finding(f, lang, names, remedy.get(f["id"])) for f in findings]
     contract = result["contract"]
     assumptions = [
         {"name": k, **v} for k, v in sorted((result.get("parameters") or {}).items()) if v.get("confirm")

@@ -132,3 +132,10 @@ def remediation(
         "provisional": bool(d.get("provisional")),
         "provisional_years": list(ex.get("provisional_years") or []),
     }
+
+
+def remediations(result: dict[str, Any]) -> dict[str, dict[str, Any] | None]:
+    """finding id → its deadline as every document states it (check, audit, prepay, notice)."""
+    notices = notices_of(result)
+    provisional = {int(y) for y, s in ((result.get("calendar") or {}).get("years") or {}).items() if s == "provisional"}
+    return {f["id"]: remediation(f, notices.get(f["id"]), result["as_of"], provisional) for f in result["findings"]}

@@ -127,6 +127,7 @@ def run_check(
 def to_markdown(result: dict) -> str:
     from lvyue.engine.calendar import provisional_words
     from lvyue.engine.findings import STATUS_ZH
+    from lvyue.reports.remedy import remediations
 
     c = result["contract"]
     lines = [
@@ -143,8 +144,9 @@ def to_markdown(result: dict) -> str:
         "| 状态 | 条款 | 规则 | 对象 | 说明 | 整改/履行期限 |",
         "|---|---|---|---|---|---|",
     ]
+    remedy = remediations(result)
     for f in result["findings"]:
-        dl = f["deadline"]["date"] if f["deadline"] else ""
+        dl = (remedy.get(f["id"]) or {}).get("text", "").replace("|", "\\|")
         msg = f["message"]["zh"].replace("|", "\\|")
         if words := provisional_words(f):
             msg += f"（{words}）"
@@ -162,6 +164,7 @@ def print_table(result: dict, console, show_all: bool) -> None:
     from rich.table import Table
 
     from lvyue.engine.calendar import provisional_words
+    from lvyue.reports.remedy import remediations
 
     # Evidence text may hold anything, "[/]" included: escape it so rich prints it, never parses it.
     t = Table(
@@ -169,12 +172,13 @@ def print_table(result: dict, console, show_all: bool) -> None:
     )
     for col in ("status", "clause", "rule", "subject", "finding", "deadline"):
         t.add_column(col, overflow="fold")
+    remedy = remediations(result)
     for f in result["findings"]:
         if not show_all and f["status"] in ("compliant", "manual", "not_due", "not_applicable"):
             continue
-        dl = f["deadline"]["date"] if f["deadline"] else ""
+        dl = (remedy.get(f["id"]) or {}).get("text", "")  # the words and date every document uses
         if f["deadline"] and f["deadline"]["provisional"]:
-            dl += " (provisional)"
+            dl += "（暂定 provisional）"
         msg = f["message"]["zh"] + (f"（{w}）" if (w := provisional_words(f)) else "")
         t.add_row(
             f"[{STYLE.get(f['status'], 'white')}]{escape(f['status'])}[/]",
