@@ -21,6 +21,7 @@ BORDER_PT = 1.5
 MIN_FONT_PT = 8.0
 LONG_TABLE_ROWS, LONG_TABLE_PT = 40, 8.5  # a long listing is set denser: fewer pages to sign
 SHORT_EM = 5.0  # a cell no wider than this is never wrapped
+PROSE_MIN_EM = 6.0  # the least a column of running text is given, in characters a line
 # a token wider than this share of the page may break (a sha256 is not an id a reader types)
 MAX_TOKEN_SHARE = 0.45
 # with the full-width brackets and punctuation that may not be parted from it: （HB-B-ENV）、
@@ -102,6 +103,9 @@ def fit_table(rows: list[list[str]], page_pt: float, font_pt: float, header: boo
     if header:  # a heading may wrap between CJK characters, but not to one character a line
         need = [max(n, min(text_em(grid[0][j]), 2.0), latin_em(grid[0][j])) for j, n in enumerate(need)]
     want = [max(max(text_em(r[j]) for r in grid), need[j]) for j in range(ncols)]
+    # a column of running text gets a few characters a line before the font shrinks (else 核算依据
+    # ends up two characters wide and a 290-row listing runs to 40 pages)
+    need = [max(n, min(w, PROSE_MIN_EM)) for n, w in zip(need, want, strict=True)]
     long = len(body) > LONG_TABLE_ROWS
     size = min(font_pt, LONG_TABLE_PT) if long else font_pt
     pad = DENSE_PAD_PT if long else CELL_PAD_PT

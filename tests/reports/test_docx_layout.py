@@ -165,3 +165,13 @@ def test_a_finding_id_breaks_only_after_its_colon() -> None:
     assert token_em("（HB-PAY-OVERDUE-SETTLE:849356f1b026）") == token_em("（HB-PAY-OVERDUE-SETTLE:")
     assert ID_HASH_BREAK.sub(":\u200b", "HB-SEC-DEVICES:b31c616d361a") == "HB-SEC-DEVICES:\u200bb31c616d361a"
     assert ID_HASH_BREAK.sub(":\u200b", "09:12 与 HB-X:notahash") == "09:12 与 HB-X:notahash"
+
+
+def test_a_prose_column_keeps_six_characters_a_line_in_a_crowded_listing() -> None:
+    # the prepay usage listing: eight columns of ids, dates and amounts, then 核算依据 in words
+    row = ["2026年7月", "U2607-007", "互联网带宽（BGP）（BW-INET）", "2025年10月1日", "600 Mbps·月", "45", "27,000.00",
+           "上月及以前部署，按整月核算"]
+    rows = [["月份", "使用量编号", "服务项", "部署日期", "数量", "单价", "金额（元）", "核算依据"]] + [row] * 50
+    fit = fit_table(rows, PAGE_PT, 10.5)
+    assert fit.widths[-1] - 2 * fit.pad_pt - 1.5 >= 6 * fit.font_pt - 1e-6
+    assert fit.widths[3] - 2 * fit.pad_pt - 1.5 >= token_em("2025年10月1日") * fit.font_pt - 1e-6  # dates still whole
