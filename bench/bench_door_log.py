@@ -173,9 +173,9 @@ def measure(argv: list[str], env: dict[str, str] | None = None) -> dict[str, flo
 
 
 def lvyue_check(folder: Path, out: Path) -> tuple[dict[str, float | str], dict]:
-    lvyue = Path(sys.executable).with_name("lvyue")
-    argv = [str(lvyue), "check", str(folder), "--pack", str(PACK), "--half", "2026H2",
-            "--format", "json", "-o", str(out)]  # fmt: skip
+    # this tree's CLI module (not the installed `lvyue` script, which runs the installed tree)
+    argv = [sys.executable, "-m", "lvyue.engine.cli.main", "check", str(folder), "--pack", str(PACK),
+            "--half", "2026H2", "--format", "json", "-o", str(out)]  # fmt: skip
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     m = measure(argv, env)
     data = json.loads(out.read_text(encoding="utf-8"))

@@ -157,8 +157,8 @@ def load_log(
                     _fix_up(con, entry, index, ncols, delim, formats, raw)
                 elif not direct:
                     raw = None
-                    for table in ("lines", "keymap"):
-                        con.execute(f"DROP TABLE IF EXISTS {table}")
+                    _drop_lines(con)
+                    con.execute("DROP TABLE IF EXISTS keymap")
                     source = Path(tmp) / "log.utf8.csv"
                     try:
                         long = logscan.normalised_copy(path, encoding, source)
@@ -218,11 +218,13 @@ def _read_direct(
 ) -> bool:
     """Table `lines` from the file itself; False (nothing to use) when DuckDB refuses the
     file or its lines are not the numbered lines (a CR or LF inside one, one too long)."""
-    lines = _lines_sql(path, 1, "latin-1" if raw is not None else "utf-8")
     try:
         if raw is not None:
-            _classify_raw(con, lines, entry, index, ncols, delim, formats, raw)
+            _classify_raw(
+                con, _read_sql(path, 1, "latin-1"), entry, index, ncols, delim, formats, raw
+            )
         else:
+            lines = _lines_sql(path, 1, "utf-8")
             _classify(con, lines, entry, index, ncols, delim, formats, direct=True)
     except duckdb.Error:
         return False
@@ -435,15 +437,32 @@ def _split_expr(col: str, delim: str) -> str:
     )
 
 
-def _lines_sql(source: Path, separator: int, encoding: str) -> str:
-    """(line, l): every line of the file with its number, blank ones as NULL or spaces."""
+# A line of MAX_LINE characters is at most this many bytes as DuckDB holds it (a GB18030
+# character is up to four bytes, each two as Latin-1 in UTF-8); a longer line makes DuckDB
+# fail and the log is read from the normalised copy. An explicit buffer (DuckDB's default
+# grows with max_line_size) keeps the reader's memory small.
+_MAX_LINE_BYTES = 8 * logscan.MAX_LINE + 8
+
+
+def _read_sql(source: Path, separator: int, encoding: str) -> str:
+    """(l): every line of the file in order, blank ones as NULL or spaces."""
     return (
-        "(SELECT row_number() OVER () AS line, l FROM read_csv("
-        f"{_sql_str(str(source))}, header = false, auto_detect = false, "
+        f"read_csv({_sql_str(str(source))}, header = false, auto_detect = false, "
         f"delim = {_sql_str(chr(separator))}, quote = '', escape = '', "
         f"columns = {{'l': 'VARCHAR'}}, null_padding = true, encoding = {_sql_str(encoding)}, "
-        "max_line_size = 10000000))"
+        f"max_line_size = {_MAX_LINE_BYTES}, buffer_size = {2 * _MAX_LINE_BYTES})"
     )
+
+
+def _lines_sql(source: Path, separator: int, encoding: str) -> str:
+    """(line, l): every line of the file with its number, blank ones as NULL or spaces."""
+    return f"(SELECT row_number() OVER () AS line, l FROM {_read_sql(source, separator, encoding)})"
+
+
+def _one_of(expr: str, values: list[str]) -> str:
+    """`expr` IN values (SQL literals) as ORed comparisons: DuckDB plans a longer IN list (or
+    list_contains) as a join, and a join gives up the order the raw path numbers lines by."""
+    return "(" + " OR ".join(f"{expr} = {v}" for v in values) + ")"
 
 
 def _classify(
@@ -539,19 +558,28 @@ def _shape_sql(col: str) -> str:
 
 
 def _map_keys(con: duckdb.DuckDBPyConnection, entry: FileEntry, enc: Callable[[str], str]) -> None:
-    """`values: {person_id: ...}` applied to the good lines (system names: see _systems)."""
+    """Table `keymap` of `values: {person_id: ...}` (system names: see _systems); _aggregate
+    maps the good lines' keys by it (a join, not an update of every line)."""
     key_field = LOG_FIELDS[entry.derive or "access_log"][0]
     mapping = entry.values.get(key_field)
     if mapping and entry.derive != "outages":
+        pairs = {enc(str(k)): enc(str(v)) for k, v in mapping.items()}
         con.execute("CREATE TEMP TABLE keymap (src VARCHAR, dst VARCHAR)")
-        con.executemany(
-            "INSERT INTO keymap VALUES (?, ?)",
-            [(enc(str(k)), enc(str(v))) for k, v in mapping.items()],
-        )
-        con.execute(
-            "UPDATE lines SET key = keymap.dst FROM keymap "
-            "WHERE lines.key = keymap.src AND lines.problem IS NULL"
-        )
+        con.executemany("INSERT INTO keymap VALUES (?, ?)", list(pairs.items()))
+
+
+def _drop_lines(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop `lines` (a table, or a view of `lines0`)."""
+    con.execute(f"DROP {'VIEW' if _has(con, 'lines', 'views') else 'TABLE'} IF EXISTS lines")
+    con.execute("DROP TABLE IF EXISTS lines0")
+
+
+def _has(con: duckdb.DuckDBPyConnection, name: str, kind: str = "tables") -> bool:
+    """Whether this connection has a table (kind "tables") or view ("views") of that name."""
+    (n,) = con.execute(
+        f"SELECT count(*) FROM duckdb_{kind}() WHERE {kind[:-1]}_name = ?", [name]
+    ).fetchone() or (0,)
+    return bool(n)
 
 
 # --- GB18030/GBK door logs read as bytes -----------------------------------------------------
@@ -632,19 +660,22 @@ def _mapping_texts(entry: FileEntry) -> list[str]:
     return [str(x) for kv in mapping.items() for x in kv]
 
 
-def _raw_odd(expr: str, raw: RawText) -> str:
+def _raw_odd(name: str, raw: RawText) -> str:
     """A value that starts or ends with a byte that may be (part of) a space, TAB, full-width
-    space or byte-order mark: such a line is left to the fix-up, so no value is trimmed here."""
+    space or byte-order mark: such a line is left to the fix-up, so no value is trimmed here.
+    `s_<name>` and `e_<name>` are its first and last byte (ord, computed once)."""
     a1, bom = raw.enc("\u3000")[0], raw.enc("\ufeff")
+    starts = [str(c) for c in (9, 13, 32, ord(a1), ord(bom[0]))]
+    ends = [str(c) for c in (9, 13, 32, ord(a1))]
     return (
-        f"(ord({expr}) IN (9, 13, 32, {ord(a1)}, {ord(bom[0])}) "
-        f"OR ord({expr}[-1]) IN (9, 13, 32, {ord(a1)}) OR suffix({expr}, {_sql_str(bom)}))"
+        f"({_one_of(f's_{name}', starts)} OR {_one_of(f'e_{name}', ends)} "
+        f"OR suffix({name}, {_sql_str(bom)}))"
     )
 
 
 def _classify_raw(
     con: duckdb.DuckDBPyConnection,
-    lines: str,
+    source: str,
     entry: FileEntry,
     index: dict[str, int],
     ncols: int,
@@ -663,16 +694,18 @@ def _classify_raw(
     names = ["person_id", "time"] + (["location"] if entry.location else [])
     fields = ", ".join(f"f[{index[name]}] AS {name}" for name in names)
     odd = " OR ".join(_raw_odd(name, raw) for name in names)
+    # ord() once per value (a value's first and last byte), compared below as integers
+    ends = ", ".join(f"ord({name}) AS s_{name}, ord({name}[-1]) AS e_{name}" for name in names)
     keep = "true"
     if entry.location:
-        keep = f"list_contains({_sql_list([raw.enc(x) for x in entry.location])}, location)"
-    starts = ", ".join(
-        str(ord(c)) for c in (" ", "\t", "\r", raw.enc("\u3000")[0], raw.enc("\ufeff")[0])
-    )
-    con.execute(
-        f"""
-        CREATE TEMP TABLE lines AS
-        SELECT line,
+        keep = _one_of("location", [_sql_str(raw.enc(x)) for x in entry.location])
+    starts = [str(ord(c)) for c in (" ", "\t", "\r", raw.enc("\u3000")[0], raw.enc("\ufeff")[0])]
+    # Every line of the file is stored in order (preserve_insertion_order; DuckDB's plan says
+    # so with a batch insert) by a parallel scan, and a line's number is its rowid + 1: a
+    # row_number() window would number them on one thread. Other plans number them so.
+    sql = f"""
+        CREATE TEMP TABLE {{table}} AS
+        SELECT {{first}},
             CASE WHEN fix THEN l WHEN NOT {good} THEN n::VARCHAR WHEN person_id = '' THEN NULL
                  ELSE person_id END AS key,
             CASE WHEN NOT fix THEN ts END AS ts,
@@ -684,19 +717,35 @@ def _classify_raw(
             SELECT *,
                 odd_line OR ({good} AND person_id <> '' AND (ts IS NULL OR {odd})) AS fix
             FROM (
-                SELECT line, l, n, odd_line, shape, {fields},
+              SELECT *, {ends}
+              FROM (
+                SELECT {{carry}} l, n, {_one_of("o", starts)} OR quoted AS odd_line, shape,
+                    {fields},
                     CASE WHEN {good} THEN try_strptime(f[{index["time"]}], {_sql_str(formats[0])})
                     END AS ts
                 FROM (
-                    SELECT line, l, string_split(l, {_sql_str(delim)}) AS f, len(f) AS n,
-                        ord(l) IN ({starts}) OR strpos(l, '"') > 0 AS odd_line,
-                        {_shape_sql("l")} AS shape
-                    FROM {lines} WHERE line > {entry.header_row} AND l IS NOT NULL
+                    SELECT {{carry}} l, string_split(l, {_sql_str(delim)}) AS f, len(f) AS n,
+                        ord(l) AS o, strpos(l, '"') > 0 AS quoted, {_shape_sql("l")} AS shape
+                    FROM {{source}}
                 )
+              )
             )
         )
         """
-    )
+    batch = sql.format(table="lines0", first="l IS NULL AS blank", carry="", source=source)
+    plan = "\n".join(str(row[-1]) for row in con.execute("EXPLAIN " + batch).fetchall())
+    if "Batch Create Table As" in plan:
+        con.execute(batch)
+        con.execute(
+            "CREATE TEMP VIEW lines AS SELECT rowid + 1 AS line, key, ts, keep, failed, problem "
+            f"FROM lines0 WHERE rowid >= {entry.header_row} AND NOT blank"
+        )
+    else:
+        numbered = (
+            f"(SELECT * FROM (SELECT row_number() OVER () AS line, l FROM {source}) "
+            f"WHERE line > {entry.header_row} AND l IS NOT NULL)"
+        )
+        con.execute(sql.format(table="lines", first="line", carry="line,", source=numbered))
 
 
 def _fix_up(
@@ -734,8 +783,16 @@ def _fix_up(
             "UPDATE fixed SET key = keyenc.b FROM keyenc "
             "WHERE fixed.key = keyenc.k AND fixed.problem IS NULL"
         )
-        con.execute(f"DELETE FROM lines WHERE problem = {_FIX}")
-        con.execute("INSERT INTO lines SELECT line, key, ts, keep, failed, problem FROM fixed")
+        if _has(con, "lines", "views"):  # lines0 numbered by rowid: the rows are updated
+            con.execute(f"UPDATE lines0 SET blank = true WHERE problem = {_FIX}")
+            con.execute(
+                "UPDATE lines0 SET blank = false, key = f.key, ts = f.ts, keep = f.keep, "
+                "failed = f.failed, problem = f.problem FROM fixed f "
+                "WHERE lines0.rowid = f.line - 1"
+            )
+        else:
+            con.execute(f"DELETE FROM lines WHERE problem = {_FIX}")
+            con.execute("INSERT INTO lines SELECT line, key, ts, keep, failed, problem FROM fixed")
         con.execute("DROP TABLE fixed")
         con.execute("DROP TABLE fixraw")
     _map_keys(con, entry, raw.enc)
@@ -784,11 +841,19 @@ def _aggregate(
         "count(*) FILTER (problem IS NULL AND NOT keep) FROM lines"
     ).fetchone() or (0, 0, 0)
     rejected = _rejections(con, entry, headers, index)
+    good = "SELECT line, key, ts, failed FROM lines WHERE problem IS NULL AND keep"
+    if _has(con, "keymap"):  # values: {person_id: ...}
+        good = (
+            "SELECT g.line, coalesce(m.dst, g.key) AS key, g.ts, g.failed "
+            f"FROM ({good}) g LEFT JOIN keymap m ON g.key = m.src"
+        )
     daily = con.execute(
         "SELECT key, CAST(ts AS DATE) AS day, strftime(min(ts), '%H:%M:%S'), "
         "strftime(max(ts), '%H:%M:%S'), count(*)::BIGINT, count(*) FILTER (failed)::BIGINT, "
-        "min(line) FROM lines WHERE problem IS NULL AND keep GROUP BY ALL ORDER BY key, day"
+        f"min(line) FROM ({good}) GROUP BY ALL ORDER BY key, day"
     ).fetchall()
+    # the lines are done with: their memory is freed before the facts are built
+    _drop_lines(con)
     if raw is not None:  # keys as bytes: decoded, then in the text's order
         text_of = {k: raw.dec(k) for k in {row[0] for row in daily}}
         daily = sorted(((text_of[k], *rest) for k, *rest in daily), key=lambda r: (r[0], r[1]))

@@ -24,6 +24,7 @@ large chunks, never line by line:
 from __future__ import annotations
 
 import codecs
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -31,7 +32,7 @@ from pathlib import Path
 CHUNK = 1 << 20
 MAX_LINE = 1 << 20  # characters; a longer line is a rejected line (as in tables.MAX_ROW_CHARS)
 PARALLEL_FROM = 8 << 20  # bytes: smaller files are checked in this process
-WORKERS = 2
+WORKERS = 2  # at most; one core is left to DuckDB (its line-numbered scan runs on one thread)
 # Single bytes that never occur inside a GB18030/GBK multibyte character (lead bytes are
 # 0x81-0xFE, trail bytes 0x40-0x7E / 0x80-0xFE, and 0x30-0x39 in four-byte characters):
 # line ends, TAB, space, the quote and the delimiters `,` and `;`. Splitting the raw bytes
@@ -49,6 +50,11 @@ def free_byte(path: Path) -> int | None:
         while left and (block := f.read(CHUNK)):
             left = [b for b in left if bytes([b]) not in block]
     return left[0] if left else None
+
+
+def workers() -> int:
+    """Worker processes for a decoding check: the cores but one, 1 to WORKERS."""
+    return max(1, min(WORKERS, (os.cpu_count() or 2) - 1))
 
 
 def _cuts(path: Path, size: int, parts: int) -> list[int]:
@@ -111,10 +117,10 @@ class Check:
     def __init__(self, path: Path, encoding: str) -> None:
         self.path, self.encoding = path, encoding
         size = path.stat().st_size
-        cuts = _cuts(path, size, WORKERS)
+        cuts = _cuts(path, size, workers())
         self.ranges = list(zip(cuts, [*cuts[1:], size], strict=True))
         self.procs: list[subprocess.Popen[str] | None] = []
-        if len(self.ranges) == 1:
+        if size < PARALLEL_FROM:
             return
         for start, end in self.ranges:
             try:

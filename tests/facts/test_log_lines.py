@@ -172,7 +172,7 @@ def test_undecodable_byte_in_a_cr_only_log_names_its_line(folder: Folder) -> Non
 def test_undecodable_byte_in_a_big_log_checked_in_parallel(folder: Folder) -> None:
     good = [row(i, "2026/7/1 08:52:11", f"31028{i % 500:05d}") for i in range(1, 120_001)]
     head = gb([HEADER, *good])
-    assert len(head) > logscan.PARALLEL_FROM  # checked in worker processes, in two chunks
+    assert len(head) > logscan.PARALLEL_FROM  # checked in worker processes
     tail = b"120001,2026/7/1 08:52:11,3102800001,\xc4,x,y,z,w\r\n"  # a lead byte, then ','
     root = folder("bad-big", MANIFEST.format(encoding="gb18030"), {"door.csv": head + tail})
     with pytest.raises(InputError) as info:
@@ -336,3 +336,24 @@ def test_monitoring_log_in_gb18030_is_transcoded_and_checked(folder: Folder) -> 
     assert info.value.line == 4
     assert info.value.message.endswith(f"at byte {len(gb(lines))}")
     assert list(Path(tempfile.gettempdir()).glob("lvyue-log-*")) == []
+
+
+def test_lines_of_a_log_read_in_many_blocks_keep_their_numbers(folder: Folder) -> None:
+    """A log of several CSV buffers (DuckDB scans them in parallel): each line keeps its
+    number, in the rejections and as the first line of each fact."""
+    n = 420_000  # ~40 MB: more than two of the reader's buffers
+    good = [row(i, f"2026/7/{1 + i % 28} 08:{i % 60:02d}:00", "3102876590") for i in range(1, n)]
+    good[n // 2] = "x,y"  # line n // 2 + 2
+    good[-2] = row(n - 2, "2026/7/1 08:00:00", "")  # line n - 1
+    data = gb([HEADER, *good, "", row(n, "2026/8/1 09:00:00", "3102876541")])
+    assert len(data) > 2 * 2 * logs._MAX_LINE_BYTES
+    report, facts = load(folder, data)
+    assert [(r.row, r.reason) for r in report.rejected] == [
+        (n // 2 + 2, "expected 8 fields, found 2"),
+        (n - 1, "missing required field"),
+    ]
+    first = {f.id: f.provenance.row for f in facts}
+    assert first["3102876590@2026-07-02"] == 2
+    assert first["3102876590@2026-07-01"] == 29
+    assert first["H002@2026-08-01"] == n + 2  # after a blank line
+    assert report.rows == n
