@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from lvyue.engine.errors import InputError, MissingSource
@@ -70,7 +71,9 @@ class FileReport:
     log: LogCounts | None = None
     title_zh: str = ""  # the fact type's Chinese title (a pack's own type has one too)
     empty_means: str = "no_evidence"  # the manifest's reading of a file with zero rows
-    problems: list[str] = field(default_factory=list)  # file-level: an unusable column, a missing sheet
+    problems: list[str] = field(
+        default_factory=list
+    )  # file-level: an unusable column, a missing sheet
 
 
 @dataclass
@@ -99,7 +102,9 @@ class EvidenceSet:
             for p in r.problems:
                 out.setdefault(r.fact_type, []).append(Gap(r.fact_type, r.file, None, None, p))
             for j in r.rejected:
-                out.setdefault(r.fact_type, []).append(Gap(r.fact_type, j.file, j.row, j.field, j.reason))
+                out.setdefault(r.fact_type, []).append(
+                    Gap(r.fact_type, j.file, j.row, j.field, j.reason)
+                )
         return out
 
     def empty_registers(self) -> dict[str, list[str]]:
@@ -130,6 +135,7 @@ class _Loaded:
     encoding: str | None = None
     ignored_columns: list[str] = field(default_factory=list)
     log: LogCounts | None = None
+    sha256: str = ""  # a log's digest, hashed while it was read
     id_field: str = "id"  # the source column the id came from, for duplicate messages
 
 
@@ -156,15 +162,27 @@ def load_evidence(
         try:
             if not path.is_file():
                 raise MissingSource(f"listed in {MANIFEST_NAME} but not found", file=entry.path)
-            sha = sha256_of(path)
-            loaded = _load_file(path, entry, sha, types)
+            if entry.derive:  # hashed on a thread while the log is aggregated
+                loaded = _load_file(path, entry, partial(sha256_of, path), types)
+                sha = loaded.sha256
+            else:
+                sha = sha256_of(path)
+                loaded = _load_file(path, entry, sha, types)
         except MissingSource as exc:
             # Not fatal: the rules that need this type get `no_evidence`, citing why.
             reports.append(
                 FileReport(
-                    file=entry.path, fact_type=entry.type, sha256="", rows=0, facts=0, rejected=[],
-                    date_range=None, sheet=entry.sheet, title_zh=types[entry.type].title_zh,
-                    empty_means="no_evidence", problems=[str(exc.message)],
+                    file=entry.path,
+                    fact_type=entry.type,
+                    sha256="",
+                    rows=0,
+                    facts=0,
+                    rejected=[],
+                    date_range=None,
+                    sheet=entry.sheet,
+                    title_zh=types[entry.type].title_zh,
+                    empty_means="no_evidence",
+                    problems=[str(exc.message)],
                 )
             )
             by_type.setdefault(entry.type, {})
@@ -210,13 +228,18 @@ def load_evidence(
     return EvidenceSet(root, facts, reports, unlisted_files(root, listed), types)
 
 
-def _load_file(path: Path, entry: FileEntry, sha: str, types: Mapping[str, type[Fact]]) -> _Loaded:
+def _load_file(
+    path: Path, entry: FileEntry, sha: str | Callable[[], str], types: Mapping[str, type[Fact]]
+) -> _Loaded:
     suffix = path.suffix.lower()
     model = types[entry.type]
     if entry.derive:
         r = load_log(path, entry, sha, model)
         counts = LogCounts(r.aggregated, r.outside_location, len(r.facts))
-        return _Loaded(r.rows, r.facts, r.rejected, None, r.encoding, r.ignored_columns, counts)
+        return _Loaded(
+            r.rows, r.facts, r.rejected, None, r.encoding, r.ignored_columns, counts, r.sha256
+        )
+    assert isinstance(sha, str)
     if suffix in OLD_OFFICE:
         raise InputError(
             f"old Office format; save it as {OLD_OFFICE[suffix]} and list that file",
@@ -256,7 +279,14 @@ def _load_table(path: Path, entry: FileEntry, sha: str, model: type[Fact]) -> _L
     ignored = [h for h in table.headers if h not in used]
     id_field = builder.source.get("id") or entry.id or "id"
     return _Loaded(
-        len(table.rows), facts, rejected, table.sheet, table.encoding, ignored, None, id_field
+        len(table.rows),
+        facts,
+        rejected,
+        table.sheet,
+        table.encoding,
+        ignored,
+        None,
+        id_field=id_field,
     )
 
 

@@ -1,5 +1,5 @@
 """Door logs at the byte level (issue 14): line ends, blank lines, NUL bytes, undecodable bytes,
-over-long lines; the GB18030 bytes read directly give exactly what the transcoded text gives.
+over-long lines; fields split by DuckDB's CSV reader give exactly what the text SQL gives.
 
 Every log here is a GB18030 export in the example's format (8 columns, `2026/7/1 08:52:11`)
 unless a test says otherwise. Nothing here is timed: bench/bench_door_log.py measures speed.
@@ -15,9 +15,8 @@ from typing import Any
 
 import pytest
 
-import lvyue.facts.logs as logs
 from lvyue.engine.errors import InputError
-from lvyue.facts import logscan
+from lvyue.facts import logread, logscan
 from lvyue.facts.evidence import FileReport, load_evidence
 
 Folder = Callable[..., Path]
@@ -141,47 +140,61 @@ def test_nul_byte_in_a_line(folder: Folder) -> None:
     ]
 
 
-@pytest.mark.parametrize("declared", ["gb18030", ""])
-def test_undecodable_byte_stops_with_its_line_and_byte_offset(
-    folder: Folder, declared: str
-) -> None:
+def bad_byte_log() -> tuple[bytes, int]:
+    """LINES with a line 5 whose card holds a byte GB18030 does not decode; its offset."""
     head = gb(LINES[:4])
     data = head + b"9,2026/7/3 08:00:00,31028\xff76541,x,y,z,w,v\r\n" + gb(LINES[4:])
-    manifest = MANIFEST.format(encoding=declared or "gb18030")
-    if not declared:
-        manifest = manifest.replace("    encoding: gb18030\n", "")
+    return data, len(head) + len("9,2026/7/3 08:00:00,31028")
+
+
+def test_undecodable_byte_rejects_its_line_with_the_byte_offset(folder: Folder) -> None:
+    data, offset = bad_byte_log()
+    report, facts = load(folder, data)
+    moved = [(r + 1, f, why) for r, f, why in REJECTED]
+    bad = (5, None, f"cannot decode as gb18030: illegal multibyte sequence at byte {offset}")
+    assert summary(report, facts) == (8, [(i, r + (r > 4), n) for i, r, n in FACTS], [bad, *moved])
+
+
+def test_undecodable_byte_of_an_undeclared_encoding_stops_with_line_and_offset(
+    folder: Folder,
+) -> None:
+    # neither UTF-8 nor GB18030: which the log is in cannot be told, so nothing is read
+    data, offset = bad_byte_log()
+    manifest = MANIFEST.format(encoding="gb18030").replace("    encoding: gb18030\n", "")
     root = folder("bad", manifest, {"door.csv": data})
     with pytest.raises(InputError) as info:
         load_evidence(root)
     err = info.value
     assert (err.file, err.line) == ("door.csv", 5)
-    assert err.message.endswith(f"at byte {len(head) + len('9,2026/7/3 08:00:00,31028')}")
-    assert "cannot decode the log as" in err.message
+    assert err.message.endswith(f"at byte {offset}")
+    assert "cannot decode the log as" in err.message and "name it with encoding:" in err.message
     assert list(Path(tempfile.gettempdir()).glob("lvyue-log-*")) == []
 
 
 def test_undecodable_byte_in_a_cr_only_log_names_its_line(folder: Folder) -> None:
     head = gb(LINES[:6], "\r")
-    root = folder("bad-cr", MANIFEST.format(encoding="gb18030"), {"door.csv": head + b"\x81\r"})
-    with pytest.raises(InputError) as info:
-        load_evidence(root)
-    assert info.value.line == 7
-    assert info.value.message.endswith(f"at byte {len(head)}")
+    report, facts = load(folder, head + b"\x81\r")
+    assert (
+        7,
+        None,
+        f"cannot decode as gb18030: illegal multibyte sequence at byte {len(head)}",
+    ) in [(r.row, r.field, r.reason) for r in report.rejected]
+    assert report.rows == 6
 
 
-def test_undecodable_byte_in_a_big_log_checked_in_parallel(folder: Folder) -> None:
+def test_undecodable_byte_in_a_big_log_read_in_parallel(folder: Folder) -> None:
     good = [row(i, "2026/7/1 08:52:11", f"31028{i % 500:05d}") for i in range(1, 120_001)]
     head = gb([HEADER, *good])
-    assert len(head) > logscan.PARALLEL_FROM  # checked in worker processes
+    assert len(head) > logscan.PARALLEL_FROM  # read by worker processes
     tail = b"120001,2026/7/1 08:52:11,3102800001,\xc4,x,y,z,w\r\n"  # a lead byte, then ','
-    root = folder("bad-big", MANIFEST.format(encoding="gb18030"), {"door.csv": head + tail})
-    with pytest.raises(InputError) as info:
-        load_evidence(root)
-    assert info.value.line == 120_002
+    after = gb([row(120_002, "2026/7/2 08:00:00", "3102876541")])
+    report, facts = load(folder, head + tail + after)
     offset = len(head) + len(b"120001,2026/7/1 08:52:11,3102800001,")
-    assert info.value.message == (
-        f"cannot decode the log as gb18030: illegal multibyte sequence at byte {offset}"
-    )
+    assert [(r.row, r.reason) for r in report.rejected] == [
+        (120_002, f"cannot decode as gb18030: illegal multibyte sequence at byte {offset}")
+    ]
+    assert ("H002@2026-07-02", 120_003) in [(f.id, f.provenance.row) for f in facts]
+    assert report.rows == 120_002
 
 
 def test_big_good_log_checked_in_parallel_loads(folder: Folder) -> None:
@@ -255,69 +268,85 @@ def _spy(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[int]:
     return calls
 
 
+def _refuse(*args: Any, **kwargs: Any) -> None:
+    raise logread.Unread
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_bytes_read_directly_equal_the_transcoded_text(
+def test_fields_split_by_duckdb_equal_the_text_sql(
     folder: Folder, monkeypatch: pytest.MonkeyPatch, seed: int
 ) -> None:
     data = odd_log(seed)
-    fix_ups, copies = (
-        _spy(monkeypatch, logs, "_fix_up"),
-        _spy(monkeypatch, logscan, "normalised_copy"),
-    )
+    texts = _spy(monkeypatch, logread, "read_text")
     direct = summary(*load(folder, data))
-    assert (fix_ups, copies) == ([1], [])  # read as bytes, odd lines decoded in the fix-up
-    monkeypatch.setattr(logs, "_raw_text", lambda *a, **k: None)
-    assert summary(*load(folder, data)) == direct  # the text, from a transcoded copy
-    assert copies == [1]
+    assert texts == []  # DuckDB's CSV reader, odd lines to the text SQL
+    monkeypatch.setattr(logread, "read_lines", _refuse)
+    assert summary(*load(folder, data)) == direct  # every line through the text SQL
+    assert texts == [1]
     assert direct[1] and direct[2]  # both facts and rejections were produced
 
 
-def test_bytes_duckdb_refuses_as_latin1_fall_back_to_the_text(
+def test_mixed_line_ends_are_read_again_thorough(
     folder: Folder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # DuckDB's Latin-1 takes no byte 0x80-0x9F; GBK lead bytes 0x81-0xA0 and the
-    # four-byte byte-order mark have them
+    runs = _spy(monkeypatch, logscan, "normalise")
+    crlf = summary(*load(folder, gb(LINES)))
+    assert len(runs) == 1  # CRLF throughout: the quick parts are read
+    ends = ["\r\n", "\n", "\r\n", "\r\n", "\r\n", "\r\n", "\r\n", "\r\n"]
+    data = "".join(line + end for line, end in zip(LINES, ends, strict=True)).encode("gb18030")
+    assert summary(*load(folder, data)) == crlf
+    assert len(runs) == 3  # DuckDB refused the mixture: thorough parts
+
+
+def test_gbk_characters_with_bytes_0x80_0x9f_load(folder: Folder) -> None:
+    # GBK lead bytes 0x81-0xA0 and the four-byte byte-order mark: nothing special now
     lines = [*LINES[:2], row(9, "2026/7/1 09:00:00", "\ufeff3102876541", name="堃喆"), *LINES[2:]]
     data = gb(lines)
     assert any(0x80 <= b <= 0x9F for b in data)
-    copies = _spy(monkeypatch, logscan, "normalised_copy")
     report, facts = load(folder, data)
-    assert copies == [1]
     assert report.rows == 8
     assert [(f.id, f.entries) for f in facts] == [FACTS[0][::2], ("H002@2026-07-01", 3)]
 
 
-def test_gb18030_multibyte_characters_hold_no_byte_the_sql_splits_on() -> None:
-    # every two-byte code, and a sweep of the four-byte codes: a character that decodes is
-    # never made of a line end, TAB, space, quote, comma or semicolon, and decodes to
-    # one character that encodes back to the same bytes (distinct bytes, distinct text)
-    seqs = [bytes([a, b]) for a in range(0x81, 0xFF) for b in range(0x00, 0x100)]
+@pytest.mark.parametrize("encoding", sorted(logscan.ASCII_SAFE - {"ascii", "iso8859-1", "cp1252"}))
+def test_multibyte_characters_hold_no_line_end_byte(encoding: str) -> None:
+    # a log is cut into ranges, and resumed after a bad byte, at its \r and \n bytes: in
+    # these encodings no character that decodes is made of one (every two-byte sequence,
+    # and a sweep of the four-byte ones)
+    seqs = [bytes([a, b]) for a in range(0x80, 0x100) for b in range(0x00, 0x100)]
     seqs += [
         bytes([a, b, c, d])
         for a in range(0x81, 0xFF, 3)
-        for b in range(0x30, 0x3A)
+        for b in range(0x00, 0x100, 1 if encoding == "gb18030" else 7)
         for c in range(0x81, 0xFF, 5)
-        for d in range(0x30, 0x3A)
+        for d in range(0x00, 0x100, 1 if encoding == "gb18030" else 11)
+        if b in range(0x30, 0x3A) or encoding != "gb18030"
     ]
-    seen: dict[str, bytes] = {}
+    decoded = 0
     for seq in seqs:
         try:
-            ch = seq.decode("gb18030")
+            text = seq.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if len(ch) != 1:
-            continue
-        assert not set(seq) & logscan.RAW_SAFE, seq
-        assert ch.encode("gb18030") == seq and seen.setdefault(ch, seq) == seq
-    assert len(seen) > 20_000
+        if len(text) == 1 and not text.isascii():
+            decoded += 1
+            assert not set(seq) & {0x0A, 0x0D}, (encoding, seq)
+    assert decoded > 1_000
 
 
 def test_undecodable_byte_is_reported_before_a_missing_column(folder: Folder) -> None:
+    # undeclared: the bytes decide the encoding before the header is read
     data = gb([HEADER.replace("区域", "地区"), *LINES[1:4]]) + b"\x81\r\n"
-    root = folder("bad-and-col", MANIFEST.format(encoding="gb18030"), {"door.csv": data})
+    manifest = MANIFEST.format(encoding="gb18030").replace("    encoding: gb18030\n", "")
+    root = folder("bad-and-col", manifest, {"door.csv": data})
     with pytest.raises(InputError) as info:
         load_evidence(root)
-    assert info.value.line == 5 and "cannot decode the log as gb18030" in info.value.message
+    assert info.value.line == 5 and "cannot decode the log as" in info.value.message
+    # declared: the line is a rejected one, and the missing column is what stops the load
+    root = folder("bad-and-col2", MANIFEST.format(encoding="gb18030"), {"door.csv": data})
+    with pytest.raises(InputError) as info:
+        load_evidence(root)
+    assert "区域" in info.value.message and "not found" in info.value.message
 
 
 def test_monitoring_log_in_gb18030_is_transcoded_and_checked(folder: Folder) -> None:
@@ -331,29 +360,50 @@ def test_monitoring_log_in_gb18030_is_transcoded_and_checked(folder: Folder) -> 
     (fact,) = ev.facts["system_day"]
     assert (fact.id, fact.checks, fact.failures) == ("门户@2026-09-01", 2, 1)  # type: ignore[attr-defined]
     bad = folder("mon-bad", manifest, {"mon.csv": gb(lines) + b"\xff\r\n"})
-    with pytest.raises(InputError) as info:
-        load_evidence(bad)
-    assert info.value.line == 4
-    assert info.value.message.endswith(f"at byte {len(gb(lines))}")
+    (report,) = load_evidence(bad).files
+    assert [(r.row, r.reason) for r in report.rejected] == [
+        (4, f"cannot decode as gb18030: illegal multibyte sequence at byte {len(gb(lines))}")
+    ]
     assert list(Path(tempfile.gettempdir()).glob("lvyue-log-*")) == []
 
 
-def test_lines_of_a_log_read_in_many_blocks_keep_their_numbers(folder: Folder) -> None:
-    """A log of several CSV buffers (DuckDB scans them in parallel): each line keeps its
-    number, in the rejections and as the first line of each fact."""
-    n = 420_000  # ~40 MB: more than two of the reader's buffers
+def test_lines_of_a_log_read_in_many_blocks_keep_their_numbers(
+    folder: Folder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log read in two parts by two workers and by DuckDB in several buffers: each line
+    keeps its number, in the rejections and as the first line of each fact, whichever way
+    a line was taken out before DuckDB (quote, undecodable byte, over-long) or set aside by
+    DuckDB's reader (wrong number of fields)."""
+    n = 420_000  # ~40 MB: more than two of the reader's buffers, two parts
     good = [row(i, f"2026/7/{1 + i % 28} 08:{i % 60:02d}:00", "3102876590") for i in range(1, n)]
+    good[1000] = row(1001, "2026/7/28 09:00:00", '"3102876590"')  # line 1002, quoted
     good[n // 2] = "x,y"  # line n // 2 + 2
+    good[n // 2 + 7] = "z," * 100_000  # line n // 2 + 9: 100,001 fields
+    good[n - 9] = row(n - 9, "2026/7/1 08:00:00", "\x00")  # line n - 7: made undecodable below
     good[-2] = row(n - 2, "2026/7/1 08:00:00", "")  # line n - 1
+    long = row(n - 5, "2026/7/1 08:00:00", "3102876590", name="长" * 1_100_000)  # line n - 4
+    good[n - 6] = long
     data = gb([HEADER, *good, "", row(n, "2026/8/1 09:00:00", "3102876541")])
-    assert len(data) > 2 * 2 * logs._MAX_LINE_BYTES
+    data = data.replace(b"\x00", b"\x81\x20")  # a lead byte, then a space
+    assert len(data) > 2 * 2 * logread.MAX_LINE_BYTES > logscan.PARALLEL_FROM
+    texts = _spy(monkeypatch, logread, "read_text")
     report, facts = load(folder, data)
+    bad_at = data.index(b"\x81\x20")
     assert [(r.row, r.reason) for r in report.rejected] == [
         (n // 2 + 2, "expected 8 fields, found 2"),
+        (n // 2 + 9, "expected 8 fields, found 100001"),
+        (n - 7, f"cannot decode as gb18030: illegal multibyte sequence at byte {bad_at}"),
+        (n - 4, f"line too long: {len(long):,} characters (limit 1,048,576)"),
         (n - 1, "missing required field"),
     ]
+    assert texts == []  # read by DuckDB's CSV reader throughout
     first = {f.id: f.provenance.row for f in facts}
     assert first["3102876590@2026-07-02"] == 2
     assert first["3102876590@2026-07-01"] == 29
     assert first["H002@2026-08-01"] == n + 2  # after a blank line
+    # the quoted card is unquoted: line 1002 is counted with the other lines of its day
+    day28 = [f for f in facts if f.id == "3102876590@2026-07-28"][0]
+    assert day28.entries == 1 + sum(1 for i in range(1, n) if 1 + i % 28 == 28) - sum(
+        1 for i in (n // 2 + 1, n // 2 + 8, n - 8, n - 5, n - 2) if 1 + i % 28 == 28
+    )
     assert report.rows == n

@@ -1,0 +1,362 @@
+"""DuckDB reads a log's normalised parts (facts/logscan.py) into the view `lines`.
+
+`lines` (line, key, ts, keep, failed, problem) has one row per non-blank data
+line with its number in the file. It is built so that no per-line work is
+done twice and none in Python:
+
+- DuckDB's CSV reader splits the parts into fields on both cores (table
+  `lines0`, rows in file order: a row's line is its rowid + 1 plus the lines
+  taken out before it). A line with the wrong number of fields is set aside
+  by the reader with its text (`store_rejects`).
+- A line is decided there when its time parses in the log's own format and
+  its key starts with no space: the key's trailing spaces, and whether a
+  location counts or a status is a failure, are decided on the few distinct
+  values (tables keytrim, locmap, statusmap), with the same SQL as for one line.
+- Every other line (a time to be read another way, a key to trim, the
+  reader's rejected lines, the lines with a quote the worker set aside) is
+  judged by the text SQL of facts/logsql.py (table `fixed`).
+
+`read_text` is the plain way: every line through the text SQL.
+"""
+
+from __future__ import annotations
+
+import bisect
+from pathlib import Path
+
+import duckdb
+
+from lvyue.facts import logscan
+from lvyue.facts.logsql import (
+    MINUTE_US,
+    TRIM,
+    TRIM_CODES,
+    classify,
+    failures,
+    sql_list,
+    sql_str,
+    text_fields,
+    used,
+)
+from lvyue.facts.manifest import LOG_FIELDS, FileEntry
+
+# A line of MAX_LINE characters is at most this many bytes in UTF-8; an explicit buffer
+# (DuckDB's default grows with max_line_size) keeps the reader's memory small.
+MAX_LINE_BYTES = 4 * logscan.MAX_LINE + 8
+
+
+class Unread(Exception):
+    """DuckDB's rows are not the parts' lines (it skipped an empty line): read again."""
+
+
+def true_lines(removed: list[int]) -> list[int]:
+    """Breakpoints b (sorted): the line of the i-th line left (1-based) is i + #{b < i}."""
+    return [r - j for j, r in enumerate(removed, start=1)]
+
+
+def line_of(i: int, breaks: list[int]) -> int:
+    return i + bisect.bisect_left(breaks, i)
+
+
+def _numbering(con: duckdb.DuckDBPyConnection, removed: list[int], rowid: str) -> tuple[str, str]:
+    """(join, expression): the line of a row numbered `rowid` (0-based) among the lines left."""
+    if not removed:
+        return "", f"{rowid} + 1"
+    breaks = true_lines(removed)
+    con.execute("DROP TABLE IF EXISTS brk")
+    con.execute(
+        "CREATE TEMP TABLE brk AS SELECT b, max(j) AS j FROM "
+        "(SELECT unnest(?::BIGINT[]) AS b, unnest(?::BIGINT[]) AS j) GROUP BY b",
+        [breaks, list(range(1, len(breaks) + 1))],
+    )
+    return f"ASOF LEFT JOIN brk ON {rowid} >= brk.b", f"{rowid} + 1 + coalesce(brk.j, 0)"
+
+
+def _csv(paths: list[Path], extra: str) -> str:
+    return (
+        f"read_csv({sql_list([str(p) for p in paths])}, header = false, auto_detect = false, "
+        f"quote = '', escape = '', max_line_size = {MAX_LINE_BYTES}, "
+        f"buffer_size = {2 * MAX_LINE_BYTES}, {extra})"
+    )
+
+
+def read_lines(
+    con: duckdb.DuckDBPyConnection,
+    norm: logscan.Normalised,
+    entry: FileEntry,
+    index: dict[str, int],
+    ncols: int,
+    delim: str,
+    formats: list[str],
+) -> None:
+    """The view `lines`, fields split by DuckDB's CSV reader. Raises Unread or duckdb.Error
+    when the parts are not read line for line (then read them again, thorough)."""
+    for table in ("lines0", "fixed", "textlines", "vals", "keytrim", "locmap", "statusmap",
+                  "reject_errors", "reject_scans"):  # fmt: skip
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    key = LOG_FIELDS[entry.derive or "access_log"][0]
+    names = used(entry, index)
+    parts = [p for p in norm.parts if p.kept]
+    if parts:
+        _read_fields(con, parts, entry, index, ncols, delim, formats, key, names)
+    else:
+        types = {"location": "VARCHAR", "status": "VARCHAR"}
+        extra = "".join(f", c_{n} {types[n]}" for n in names if n in types)
+        con.execute(
+            f"CREATE TEMP TABLE lines0 (c_{key} VARCHAR, ts TIMESTAMP, odd BOOLEAN, "
+            f"c_time VARCHAR{extra})"
+        )
+    rejected = _rejected(con, parts)
+    (rows,) = con.execute("SELECT count(*) FROM lines0").fetchone() or (0,)
+    if rows + len(rejected) != sum(p.kept for p in parts):
+        raise Unread
+    removed = norm.removed()
+    breaks = true_lines(removed)
+    rejected_lines = [(line_of(i, breaks), text) for i, text in rejected]
+    removed = sorted(removed + [line for line, _ in rejected_lines])
+    join, line = _numbering(con, removed, "g.rowid")
+    _text_lines(con, norm, rejected_lines)
+    odd = (
+        f"(SELECT * FROM (SELECT {line} AS line, {ncols} AS n, "
+        + ", ".join(f"c_{n}" for n in names)
+        + f" FROM lines0 g {join} WHERE g.odd) WHERE line > {entry.header_row})"
+    )
+    text = f"(SELECT line, n, {', '.join(f'c_{n}' for n in names)} FROM " + (
+        text_fields("textlines", entry, index, delim) + ")"
+    )
+    both = f"(SELECT * FROM {odd} UNION ALL SELECT * FROM {text})"
+    con.execute("CREATE TEMP TABLE fixed AS " + classify(both, entry, index, ncols, formats))
+    _good_lines_view(con, entry, key, names, join, line)
+
+
+def _read_fields(
+    con: duckdb.DuckDBPyConnection,
+    parts: list[logscan.Part],
+    entry: FileEntry,
+    index: dict[str, int],
+    ncols: int,
+    delim: str,
+    formats: list[str],
+    key: str,
+    names: list[str],
+) -> None:
+    """Table lines0: raw key, time parsed in the log's own format, `odd` (to the text SQL),
+    the raw time of an odd line, the raw location and status. An empty field is '' (the
+    NULL string is a line feed, never in a field)."""
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, ncols + 1)) + "}"
+    csv = _csv(
+        [p.path for p in parts],
+        f"delim = {sql_str(delim)}, columns = {columns}, nullstr = {sql_str(chr(10))}, "
+        "store_rejects = true, strict_mode = true",
+    )
+    raw = ", ".join(f"c{index[n]} AS c_{n}" for n in names)
+    out = [f"c_{key}", "ts", "odd", "CASE WHEN odd THEN c_time END AS c_time"]
+    out += [f"c_{n}" for n in ("location", "status") if n in names]
+    con.execute(
+        f"""
+        CREATE TEMP TABLE lines0 AS
+        SELECT {", ".join(out)}
+        FROM (
+            SELECT *, ts IS NULL OR c_{key} = '' OR ord(c_{key}) IN {TRIM_CODES} AS odd
+            FROM (
+                SELECT {raw}, try_strptime(c{index["time"]}, {sql_str(formats[0])}) AS ts
+                FROM {csv}
+            )
+        )
+        """
+    )
+
+
+def _rejected(con: duckdb.DuckDBPyConnection, parts: list[logscan.Part]) -> list[tuple[int, str]]:
+    """The lines the CSV reader set aside: (number among the parts' lines, text)."""
+    if (
+        not parts
+        or not con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'reject_errors'"
+        ).fetchone()[0]
+    ):  # type: ignore[index]
+        return []
+    base: dict[str, int] = {}
+    done = 0
+    for part in parts:
+        base[str(part.path)] = done
+        done += part.kept
+    rows = con.execute(
+        "SELECT s.file_path, e.line, any_value(e.csv_line) FROM reject_errors e "
+        "JOIN reject_scans s ON e.scan_id = s.scan_id AND e.file_id = s.file_id "
+        "GROUP BY s.file_path, e.line ORDER BY ALL"
+    ).fetchall()
+    shown: dict[str, dict[int, str]] = {}
+    for path, line, text in rows:
+        shown.setdefault(path, {})[int(line)] = text
+    out: list[tuple[int, str]] = []
+    for path, lines in shown.items():
+        for line, text in _lines_of(Path(path), sorted(lines)).items():
+            # DuckDB shows a rejected line cut short (and after a \r\n starting with the \n)
+            if not text.startswith(lines[line].strip("\r\n")[:1000]):
+                raise Unread
+            out.append((base[path] + line, text))
+    return sorted(out)
+
+
+def _lines_of(path: Path, wanted: list[int]) -> dict[int, str]:
+    """The text of some lines (1-based, sorted) of a part, found by counting line feeds."""
+    out: dict[int, str] = {}
+    todo = iter(wanted)
+    target = next(todo, None)
+    line = 1  # the number of the first line in `carry`
+    carry = b""
+    with path.open("rb") as f:
+        while target is not None:
+            block = f.read(logscan.BLOCK)
+            data = carry + block
+            last = data.rfind(b"\n") if block else len(data) - 1
+            complete, carry = data[: last + 1], data[last + 1 :]
+            ends = complete.count(b"\n") + (not block and bool(complete))
+            if target < line + ends:
+                lines = complete.split(b"\n")
+                while target is not None and target < line + ends:
+                    out[target] = lines[target - line].rstrip(b"\r").decode("utf-8")
+                    target = next(todo, None)
+            line += ends
+            if not block:
+                break
+    if target is not None:
+        raise Unread
+    return out
+
+
+def _text_lines(
+    con: duckdb.DuckDBPyConnection,
+    norm: logscan.Normalised,
+    rejected: list[tuple[int, str]],
+) -> None:
+    """Table textlines (line, l): lines for the text SQL, the reader's rejected lines and the
+    lines with a quote from the side files."""
+    con.execute(
+        "CREATE TEMP TABLE textlines AS SELECT unnest(?::BIGINT[]) AS line, "
+        "unnest(?::VARCHAR[]) AS l",
+        [[n for n, _ in rejected], [t for _, t in rejected]],
+    )
+    for side, base in norm.side_files():
+        separator = _free_of(side)
+        csv = _csv([side], f"delim = {sql_str(chr(separator))}, columns = {{'l': 'VARCHAR'}}")
+        con.execute(
+            f"INSERT INTO textlines SELECT {base} + split_part(l, chr(9), 1)::BIGINT, "
+            f"l[strpos(l, chr(9)) + 1:] FROM {csv}"
+        )
+
+
+def _good_lines_view(
+    con: duckdb.DuckDBPyConnection,
+    entry: FileEntry,
+    key: str,
+    names: list[str],
+    join: str,
+    line: str,
+) -> None:
+    """The view `lines`: the decided rows of lines0 with the distinct-value maps, and `fixed`."""
+    trim = sql_str(TRIM)
+    joins = [join]
+    values = ", ".join(f"c_{n}" for n in (key, "location", "status") if n == key or n in names)
+    con.execute(f"CREATE TEMP TABLE vals AS SELECT DISTINCT {values} FROM lines0 WHERE NOT odd")
+    con.execute(
+        f"CREATE TEMP TABLE keytrim AS SELECT * FROM (SELECT k AS src, trim(k, {trim}) AS dst "
+        f"FROM (SELECT DISTINCT c_{key} AS k FROM vals)) WHERE dst <> src"
+    )
+    key_sql = f"g.c_{key}"
+    if con.execute("SELECT count(*) FROM keytrim").fetchone()[0]:  # type: ignore[index]
+        joins.append(f"LEFT JOIN keytrim kt ON g.c_{key} = kt.src")
+        key_sql = f"coalesce(kt.dst, g.c_{key})"
+    keep = "true"
+    if "location" in names:
+        con.execute(
+            f"CREATE TEMP TABLE locmap AS SELECT v AS src, "
+            f"list_contains({sql_list(entry.location)}, trim(v, {trim})) AS keep "
+            f"FROM (SELECT DISTINCT c_location AS v FROM vals)"
+        )
+        joins.append("LEFT JOIN locmap lm ON g.c_location = lm.src")
+        keep = "lm.keep"
+    failed = "false"
+    if "status" in names:
+        failing = "(" + sql_list(failures(entry))[1:-1] + ")"
+        con.execute(
+            f"CREATE TEMP TABLE statusmap AS SELECT v AS src, "
+            f"coalesce(lower(trim(v, {trim})) IN {failing}, false) AS failed "
+            f"FROM (SELECT DISTINCT c_status AS v FROM vals)"
+        )
+        joins.append("LEFT JOIN statusmap sm ON g.c_status = sm.src")
+        failed = "sm.failed"
+    ts = "g.ts"
+    if entry.derive == "outages":
+        ts = f"(epoch_us(g.ts) // {MINUTE_US})::INTEGER"
+    con.execute(
+        f"""
+        CREATE TEMP VIEW lines AS
+        SELECT * FROM (
+            SELECT {line} AS line, {key_sql} AS key, {ts} AS ts, {keep} AS keep,
+                {failed} AS failed, NULL::UTINYINT AS problem
+            FROM lines0 g {" ".join(joins)}
+            WHERE NOT g.odd
+        ) WHERE line > {entry.header_row}
+        UNION ALL
+        SELECT line, key, ts, keep, failed, problem FROM fixed
+        """
+    )
+
+
+def read_text(
+    con: duckdb.DuckDBPyConnection,
+    norm: logscan.Normalised,
+    entry: FileEntry,
+    index: dict[str, int],
+    ncols: int,
+    delim: str,
+    formats: list[str],
+) -> None:
+    """The view `lines`, every line through the text SQL (parts made `thorough`: one \\n per
+    line, no empty line)."""
+    for table in ("lines0", "fixed", "textlines", "vals", "keytrim", "locmap", "statusmap"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute("DROP VIEW IF EXISTS lines")
+    parts = [p for p in norm.parts if p.kept]
+    _text_lines(con, norm, [])
+    if parts:
+        separator = _free(parts)
+        csv = _csv(
+            [p.path for p in parts],
+            f"delim = {sql_str(chr(separator))}, columns = {{'l': 'VARCHAR'}}, null_padding = true",
+        )
+        con.execute(
+            f"CREATE TEMP TABLE lines0 AS SELECT row_number() OVER () - 1 AS i, l FROM {csv}"
+        )
+        join, line = _numbering(con, norm.removed(), "g.i")
+        con.execute(f"INSERT INTO textlines SELECT {line}, g.l FROM lines0 g {join}")
+        con.execute("DROP TABLE lines0")
+    names = used(entry, index)
+    fields = f"(SELECT line, n, {', '.join(f'c_{n}' for n in names)} FROM " + (
+        text_fields("textlines", entry, index, delim) + ")"
+    )
+    con.execute("CREATE TEMP TABLE fixed AS " + classify(fields, entry, index, ncols, formats))
+    con.execute("DROP TABLE textlines")
+    con.execute("CREATE TEMP VIEW lines AS SELECT * FROM fixed")
+
+
+def _free(parts: list[logscan.Part]) -> int:
+    return _free_of(*(p.path for p in parts))
+
+
+def _free_of(*paths: Path) -> int:
+    separator = logscan.free_byte(*paths)
+    if separator is None:
+        raise duckdb.InvalidInputException(
+            "it holds every control byte DuckDB could split its lines on (0x01-0x19)"
+        )
+    return separator
+
+
+def drop_lines(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the view `lines` and the tables under it (their memory is freed)."""
+    con.execute("DROP VIEW IF EXISTS lines")
+    for table in ("lines0", "fixed", "textlines", "brk"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
