@@ -35,7 +35,7 @@ from lvyue.facts import logread, logscan
 from lvyue.facts.logresult import Digest, LogResult, rejections
 from lvyue.facts.logsql import TRIM, sql_str
 from lvyue.facts.manifest import LOG_FIELDS, MANIFEST_NAME, FileEntry
-from lvyue.facts.model import Fact, OnsiteDay, Provenance, SystemDay
+from lvyue.facts.model import Fact, OnsiteDay, SystemDay
 from lvyue.facts.outages import outages
 from lvyue.facts.records import Rejection
 from lvyue.facts.tables import check_inside, sniff_delimiter
@@ -364,7 +364,8 @@ def _aggregate(
     facts: list[Fact] = []
     for key, day, first, last, count, failures, first_line in daily:
         fid = f"{key}@{day.isoformat()}"
-        prov = Provenance(file=entry.path, sha256=sha256, row=first_line, derived_from=count)
+        # the provenance as a dict: validated with the fact, in one call
+        prov = {"file": entry.path, "sha256": sha256, "row": first_line, "derived_from": count}
         if entry.derive == "access_log":
             facts.append(
                 model(
