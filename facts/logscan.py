@@ -141,7 +141,9 @@ class _Writer:
         ):
             self.odd_text(text)
             return
-        lines = text.count("\n") + (bool(text) and not text.endswith("\n"))
+        if text and not text.endswith("\n"):  # the file's last line, unterminated
+            text += "\r\n" if "\r\n" in text else "\n"
+        lines = text.count("\n")
         self.out.write(text.encode("utf-8"))
         self.part.kept += lines
         self.part.lines += lines
