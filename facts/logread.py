@@ -141,8 +141,9 @@ def _read_fields(
     names: list[str],
 ) -> None:
     """Table lines0: raw key, time parsed in the log's own format, `odd` (to the text SQL),
-    the raw time of an odd line, the raw location and status. An empty field is '' (the
-    NULL string is a line feed, never in a field)."""
+    the raw time of an odd line, the raw location unless it is exactly one that counts
+    (fewer strings held), the raw status. An empty field is '' (the NULL string is a line
+    feed, never in a field)."""
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, ncols + 1)) + "}"
     csv = _csv(
         [p.path for p in parts],
@@ -151,7 +152,11 @@ def _read_fields(
     )
     raw = ", ".join(f"c{index[n]} AS c_{n}" for n in names)
     out = [f"c_{key}", "ts", "odd", "CASE WHEN odd THEN c_time END AS c_time"]
-    out += [f"c_{n}" for n in ("location", "status") if n in names]
+    if "location" in names:  # a location that counts, exactly as written, is not kept: NULL
+        exact = " OR ".join(f"c_location = {sql_str(v)}" for v in entry.location) or "false"
+        out.append(f"CASE WHEN odd OR NOT ({exact}) THEN c_location END AS c_location")
+    if "status" in names:
+        out.append("c_status")
     con.execute(
         f"""
         CREATE TEMP TABLE lines0 AS
@@ -273,10 +278,10 @@ def _good_lines_view(
         con.execute(
             f"CREATE TEMP TABLE locmap AS SELECT v AS src, "
             f"list_contains({sql_list(entry.location)}, trim(v, {trim})) AS keep "
-            f"FROM (SELECT DISTINCT c_location AS v FROM vals)"
+            f"FROM (SELECT DISTINCT c_location AS v FROM vals WHERE c_location IS NOT NULL)"
         )
         joins.append("LEFT JOIN locmap lm ON g.c_location = lm.src")
-        keep = "lm.keep"
+        keep = "(g.c_location IS NULL OR lm.keep)"
     failed = "false"
     if "status" in names:
         failing = "(" + sql_list(failures(entry))[1:-1] + ")"
