@@ -91,9 +91,7 @@ def read_lines(
 ) -> None:
     """The view `lines`, fields split by DuckDB's CSV reader. Raises Unread or duckdb.Error
     when the parts are not read line for line (then read them again, thorough)."""
-    for table in ("lines0", "fixed", "textlines", "vals", "keytrim", "locmap", "statusmap",
-                  "reject_errors", "reject_scans"):  # fmt: skip
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+    drop_lines(con)
     key = LOG_FIELDS[entry.derive or "access_log"][0]
     names = used(entry, index)
     parts = [p for p in norm.parts if p.kept]
@@ -321,9 +319,7 @@ def read_text(
 ) -> None:
     """The view `lines`, every line through the text SQL (parts made `thorough`: one \\n per
     line, no empty line)."""
-    for table in ("lines0", "fixed", "textlines", "vals", "keytrim", "locmap", "statusmap"):
-        con.execute(f"DROP TABLE IF EXISTS {table}")
-    con.execute("DROP VIEW IF EXISTS lines")
+    drop_lines(con)
     parts = [p for p in norm.parts if p.kept]
     _text_lines(con, norm, [])
     if parts:
@@ -363,5 +359,6 @@ def _free_of(*paths: Path) -> int:
 def drop_lines(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the view `lines` and the tables under it (their memory is freed)."""
     con.execute("DROP VIEW IF EXISTS lines")
-    for table in ("lines0", "fixed", "textlines", "brk"):
+    for table in ("lines0", "fixed", "textlines", "brk", "vals", "keytrim", "locmap",
+                  "statusmap", "reject_errors", "reject_scans"):  # fmt: skip
         con.execute(f"DROP TABLE IF EXISTS {table}")
