@@ -71,9 +71,7 @@ class FileReport:
     log: LogCounts | None = None
     title_zh: str = ""  # the fact type's Chinese title (a pack's own type has one too)
     empty_means: str = "no_evidence"  # the manifest's reading of a file with zero rows
-    problems: list[str] = field(
-        default_factory=list
-    )  # file-level: an unusable column, a missing sheet
+    problems: list[str] = field(default_factory=list)  # file-level: an unusable column, a missing sheet
 
 
 @dataclass
@@ -102,9 +100,7 @@ class EvidenceSet:
             for p in r.problems:
                 out.setdefault(r.fact_type, []).append(Gap(r.fact_type, r.file, None, None, p))
             for j in r.rejected:
-                out.setdefault(r.fact_type, []).append(
-                    Gap(r.fact_type, j.file, j.row, j.field, j.reason)
-                )
+                out.setdefault(r.fact_type, []).append(Gap(r.fact_type, j.file, j.row, j.field, j.reason))
         return out
 
     def empty_registers(self) -> dict[str, list[str]]:
@@ -172,17 +168,9 @@ def load_evidence(
             # Not fatal: the rules that need this type get `no_evidence`, citing why.
             reports.append(
                 FileReport(
-                    file=entry.path,
-                    fact_type=entry.type,
-                    sha256="",
-                    rows=0,
-                    facts=0,
-                    rejected=[],
-                    date_range=None,
-                    sheet=entry.sheet,
-                    title_zh=types[entry.type].title_zh,
-                    empty_means="no_evidence",
-                    problems=[str(exc.message)],
+                    file=entry.path, fact_type=entry.type, sha256="", rows=0, facts=0, rejected=[],
+                    date_range=None, sheet=entry.sheet, title_zh=types[entry.type].title_zh,
+                    empty_means="no_evidence", problems=[str(exc.message)],
                 )
             )
             by_type.setdefault(entry.type, {})
@@ -279,13 +267,7 @@ def _load_table(path: Path, entry: FileEntry, sha: str, model: type[Fact]) -> _L
     ignored = [h for h in table.headers if h not in used]
     id_field = builder.source.get("id") or entry.id or "id"
     return _Loaded(
-        len(table.rows),
-        facts,
-        rejected,
-        table.sheet,
-        table.encoding,
-        ignored,
-        None,
+        len(table.rows), facts, rejected, table.sheet, table.encoding, ignored, None,
         id_field=id_field,
     )
 
