@@ -438,23 +438,6 @@ def transcode(src: Path, encoding: str, target: Path) -> None:
                 return
 
 
-def first_bad(path: Path, encoding: str) -> tuple[int, str] | None:
-    """(byte offset, reason) of the first byte of the file that does not decode, or None."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    offset = 0
-    with path.open("rb") as f:
-        while True:
-            chunk = f.read(BLOCK)
-            pending = len(decoder.getstate()[0])
-            try:
-                decoder.decode(chunk, final=not chunk)
-            except UnicodeDecodeError as exc:
-                return offset - pending + exc.start, str(exc.reason)
-            offset += len(chunk)
-            if not chunk:
-                return None
-
-
 def decode_error_line(path: Path, offset: int) -> int:
     """The line holding byte `offset`: `\\r\\n`, `\\n` and a bare `\\r` each end a line."""
     line = 1
