@@ -407,3 +407,18 @@ def test_lines_of_a_log_read_in_many_blocks_keep_their_numbers(
         1 for i in (n // 2 + 1, n // 2 + 8, n - 8, n - 5, n - 2) if 1 + i % 28 == 28
     )
     assert report.rows == n
+
+
+def test_utf16_log_is_decoded_whole_then_read(folder: Folder) -> None:
+    # in UTF-16 a line feed byte can be half of a character: the log is decoded whole first
+    lines = [*LINES[:2], row(9, "2026/7/1 09:00:00", "3102876541", name="上官"), *LINES[2:]]
+    data = "\r\n".join(lines).encode("utf-16")
+    assert "上".encode("utf-16-le") == b"\x0aN"  # 上 is U+4E0A
+    report, facts = load(folder, data, "utf-16")
+    assert report.rows == 8
+    assert [(f.id, f.entries) for f in facts] == [FACTS[0][::2], ("H002@2026-07-01", 3)]
+    bad = data + b"\x00\xd8"  # an unpaired surrogate at the end: it stops the load
+    root = folder("utf16-bad", MANIFEST.format(encoding="utf-16"), {"door.csv": bad})
+    with pytest.raises(InputError) as info:
+        load_evidence(root)
+    assert "cannot decode the log as utf-16" in info.value.message
