@@ -46,7 +46,8 @@ MAX_LINE_BYTES = 4 * logscan.MAX_LINE + 8
 
 
 class Unread(Exception):
-    """DuckDB's rows are not the parts' lines (it skipped an empty line): read again."""
+    """DuckDB's rows are not the parts' lines in order (it skipped an empty line, or its plan
+    does not keep the order): read again."""
 
 
 def true_lines(removed: list[int]) -> list[int]:
@@ -155,8 +156,7 @@ def _read_fields(
         out.append(f"CASE WHEN odd OR NOT ({exact}) THEN c_location END AS c_location")
     if "status" in names:
         out.append("c_status")
-    con.execute(
-        f"""
+    sql = f"""
         CREATE TEMP TABLE lines0 AS
         SELECT {", ".join(out)}
         FROM (
@@ -167,7 +167,12 @@ def _read_fields(
             )
         )
         """
-    )
+    # a row's line comes from its rowid: only a plan that stores the rows in the file's
+    # order (DuckDB says so with a batch insert) may number them so
+    plan = "\n".join(str(row[-1]) for row in con.execute("EXPLAIN " + sql).fetchall())
+    if "Batch Create Table As" not in plan:
+        raise Unread
+    con.execute(sql)
 
 
 def _rejected(con: duckdb.DuckDBPyConnection, parts: list[logscan.Part]) -> list[tuple[int, str]]:

@@ -422,3 +422,21 @@ def test_utf16_log_is_decoded_whole_then_read(folder: Folder) -> None:
     with pytest.raises(InputError) as info:
         load_evidence(root)
     assert "cannot decode the log as utf-16" in info.value.message
+
+
+def test_a_plan_that_may_reorder_rows_is_not_numbered_by_rowid(
+    folder: Folder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # without insertion order kept, DuckDB's plan is no batch insert: the lines go through
+    # the text SQL, numbered in order, with the same result
+    expected = summary(*load(folder, gb(LINES)))
+    real = logread._read_fields
+
+    def unordered(con: Any, *args: Any) -> None:
+        con.execute("SET preserve_insertion_order = false")
+        real(con, *args)
+
+    monkeypatch.setattr(logread, "_read_fields", unordered)
+    texts = _spy(monkeypatch, logread, "read_text")
+    assert summary(*load(folder, gb(LINES))) == expected
+    assert texts == [1]
