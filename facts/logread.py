@@ -26,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from lvyue.facts import logscan
+from lvyue.facts import iconv, logscan
 from lvyue.facts.logsql import (
     MINUTE_US,
     TRIM,
@@ -48,6 +48,28 @@ MAX_LINE_BYTES = 4 * logscan.MAX_LINE + 8
 class Unread(Exception):
     """DuckDB's rows are not the parts' lines in order (it skipped an empty line, or its plan
     does not keep the order): read again."""
+
+
+class Suspect(Exception):
+    """A value that counts holds a character iconv may give where Python's codec gives
+    another (facts/iconv.py): the log is decoded again by Python."""
+
+
+def check_suspects(
+    con: duckdb.DuckDBPyConnection, norm: logscan.Normalised, entry: FileEntry, values: str
+) -> None:
+    """Raise Suspect if a value read (the SQL `values`, one column v) or a location the
+    manifest counts holds a suspect character of the iconv-converted parts."""
+    if not norm.suspects:
+        return
+    if any(c in norm.suspects for loc in entry.location for c in loc):
+        raise Suspect
+    chars = iconv.suspect_class(norm.suspects)
+    (n,) = con.execute(
+        f"SELECT count(*) FROM ({values}) WHERE regexp_matches(v, {sql_str(chars)})"
+    ).fetchone() or (0,)
+    if n:
+        raise Suspect
 
 
 def true_lines(removed: list[int]) -> list[int]:
@@ -126,6 +148,13 @@ def read_lines(
     both = f"(SELECT * FROM {odd} UNION ALL SELECT * FROM {text})"
     con.execute("CREATE TEMP TABLE fixed AS " + classify(both, entry, index, ncols, formats))
     _good_lines_view(con, entry, key, names, join, line)
+    counted = [f"c_{n}" for n in (key, "location", "status") if n == key or n in names]
+    raw = counted + ["c_time"]
+    check_suspects(con, norm, entry, " UNION ALL ".join(
+        [f"SELECT {c} AS v FROM vals" for c in counted]
+        + [f"SELECT {c} FROM lines0 WHERE odd" for c in raw]
+        + ["SELECT l FROM textlines"]
+    ))  # fmt: skip
 
 
 def _read_fields(
@@ -343,6 +372,7 @@ def read_text(
     fields = f"(SELECT line, n, {', '.join(f'c_{n}' for n in names)} FROM " + (
         text_fields("textlines", entry, index, delim) + ")"
     )
+    check_suspects(con, norm, entry, "SELECT l AS v FROM textlines")
     con.execute("CREATE TEMP TABLE fixed AS " + classify(fields, entry, index, ncols, formats))
     con.execute("DROP TABLE textlines")
     con.execute("CREATE TEMP VIEW lines AS SELECT * FROM fixed")

@@ -136,14 +136,32 @@ def _read(
     formats: list[str],
 ) -> logscan.Normalised:
     """The view `lines`: DuckDB's CSV reader on the quick parts; if they are not read line
-    for line, on thorough parts (one \\n per line, no empty line); else the text SQL."""
+    for line, on thorough parts (one \\n per line, no empty line); else the text SQL. Parts
+    converted by iconv whose values hold a suspect character are made again by Python."""
     args = (entry, index, ncols, delim, formats)
+    try:
+        return _read_parts(con, path, encoding, norm, folder, args)
+    except logread.Suspect:
+        norm = _normalise(path, entry, encoding, folder / "python", fast=False)
+        return _read_parts(con, path, encoding, norm, folder, args)
+
+
+def _read_parts(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    encoding: str,
+    norm: logscan.Normalised,
+    folder: Path,
+    args: tuple[FileEntry, dict[str, int], int, str, list[str]],
+) -> logscan.Normalised:
     try:
         logread.read_lines(con, norm, *args)
         return norm
     except (logread.Unread, duckdb.Error):
         pass
-    norm = _normalise(path, entry, encoding, folder / "thorough", thorough=True)
+    entry = args[0]
+    fast = norm.suspects is not None
+    norm = _normalise(path, entry, encoding, folder / f"thorough{fast:d}", thorough=True, fast=fast)
     try:
         logread.read_lines(con, norm, *args)
     except (logread.Unread, duckdb.Error):
@@ -158,12 +176,13 @@ def _normalise(
     folder: Path,
     stop: bool = False,
     thorough: bool = False,
+    fast: bool = True,
 ) -> logscan.Normalised:
     """Parts of the log in `folder`; an encoding whose \\r and \\n bytes may be part of a
     character is first decoded whole into UTF-8 (a bad byte then stops the load)."""
     folder.mkdir()
     if logscan.safe_encoding(encoding):
-        return logscan.normalise(path, encoding, folder, stop, thorough)
+        return logscan.normalise(path, encoding, folder, stop, thorough, fast)
     copy = folder / "utf8.txt"
     try:
         logscan.transcode(path, encoding, copy)

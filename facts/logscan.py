@@ -19,6 +19,8 @@ the lines DuckDB must not split (`removed`, by their numbers):
 - a line with an undecodable byte (`bad`).
 
 Work is done on blocks, not line by line, unless a block holds one of those.
+A block of GB18030 may be converted by iconv (facts/iconv.py) instead of
+Python's codec; a block iconv refuses is decoded by Python.
 A range starts just after a line feed, and in the encodings read this way
 (ASCII_SAFE) a line feed or carriage return byte is never part of a
 multibyte character, so each range starts on a character and a line.
@@ -35,6 +37,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
+
+if __package__:
+    from lvyue.facts import iconv
+else:  # a worker, run as a script: the module beside this one
+    sys.path.append(str(Path(__file__).parent))
+    import iconv  # type: ignore[no-redef]
 
 BLOCK = 1 << 19  # bytes read at a time; a line wholly inside one is under MAX_LINE characters
 MAX_LINE = 1 << 20  # characters; a longer line is a rejected line (as in tables.MAX_ROW_CHARS)
@@ -90,25 +98,30 @@ class _Writer:
     """Turns complete lines (bytes) into the part: decoded, line ends normalised, odd lines out."""
 
     def __init__(
-        self, part: Part, encoding: str, out: BinaryIO, stop: bool, thorough: bool
+        self, part: Part, encoding: str, out: BinaryIO, stop: bool, thorough: bool, fast: bool
     ) -> None:
         self.part, self.encoding, self.out = part, encoding, out
         self.stop, self.thorough = stop, thorough
         self.side: BinaryIO | None = None
+        # GB18030 through iconv (the caller checked it agrees with Python: facts/iconv.py)
+        self.fast = iconv.open_gb18030() if fast and encoding == "gb18030" else None
 
     def lines(self, data: bytes, offset: int) -> None:
         """`data` (at byte `offset` of the file) ends with a line end or is the file's end."""
+        if self.fast is not None and (utf8 := self.fast.convert(data)) is not None:
+            self.text(utf8)
+            return
         while data:
             try:
                 text = data.decode(self.encoding)
             except UnicodeDecodeError as exc:
                 start, end = _line_start(data, exc.start), _line_after(data, exc.start)
                 if start:
-                    self.text(data[:start].decode(self.encoding))
+                    self.text(data[:start].decode(self.encoding).encode("utf-8"))
                 self.reject_bad(offset + exc.start, str(exc.reason))
                 data, offset = data[end:], offset + end
                 continue
-            self.text(text)
+            self.text(text.encode("utf-8"))
             return
 
     def reject_bad(self, offset: int, reason: str) -> None:
@@ -125,52 +138,52 @@ class _Writer:
         part.removed.append(part.lines)
         part.long.append((part.lines, chars))
 
-    def text(self, text: str) -> None:
-        """Decoded complete lines. Quick: line ends are kept as they are unless a block has
-        only `\r` (DuckDB's strict reader refuses a part that mixes line ends, and an empty
+    def text(self, text: bytes) -> None:
+        """Complete lines, decoded (UTF-8). Quick: line ends are kept as they are unless a block
+        has only `\r` (DuckDB's strict reader refuses a part that mixes line ends, and an empty
         line it skips shows in the count: then the log is done again, `thorough`)."""
-        if "\r" in text and (self.thorough or "\n" not in text):
-            text = text.replace("\r\n", "\n")
-            if "\r" in text:
-                text = text.replace("\r", "\n")
+        if b"\r" in text and (self.thorough or b"\n" not in text):
+            text = text.replace(b"\r\n", b"\n")
+            if b"\r" in text:
+                text = text.replace(b"\r", b"\n")
         if (
-            '"' in text
-            or text.startswith(("\n", "\r\n"))
-            or text.endswith(("\n\n", "\n\r\n"))
-            or (self.thorough and "\n\n" in text)
+            b'"' in text
+            or text.startswith((b"\n", b"\r\n"))
+            or text.endswith((b"\n\n", b"\n\r\n"))
+            or (self.thorough and b"\n\n" in text)
         ):
             self.odd_text(text)
             return
-        if text and not text.endswith("\n"):  # the file's last line, unterminated
-            text += "\r\n" if "\r\n" in text else "\n"
-        lines = text.count("\n")
-        self.out.write(text.encode("utf-8"))
+        if text and not text.endswith(b"\n"):  # the file's last line, unterminated
+            text += b"\r\n" if b"\r\n" in text else b"\n"
+        lines = text.count(b"\n")
+        self.out.write(text)
         self.part.kept += lines
         self.part.lines += lines
 
-    def odd_text(self, text: str) -> None:
+    def odd_text(self, text: bytes) -> None:
         """Line by line: empty lines and lines with a quote are taken out."""
         part = self.part
-        eol = "\r\n" if "\r\n" in text else "\n"
-        lines = text.split("\n")
-        if text.endswith("\n"):
+        eol = b"\r\n" if b"\r\n" in text else b"\n"
+        lines = text.split(b"\n")
+        if text.endswith(b"\n"):
             lines.pop()
-        keep: list[str] = []
+        keep: list[bytes] = []
         for number, line in enumerate(lines, start=part.lines + 1):
-            if eol != "\n":
-                line = line.removesuffix("\r")
-            if line and '"' not in line:
+            if eol != b"\n":
+                line = line.removesuffix(b"\r")
+            if line and b'"' not in line:
                 keep.append(line)
                 continue
             part.removed.append(number)
             if line:
                 if self.side is None:
                     self.side = part.side.open("wb")
-                self.side.write(f"{number}\t{line}\n".encode())
+                self.side.write(b"%d\t%s\n" % (number, line))
                 part.quoted += 1
         part.lines += len(lines)
         if keep:
-            self.out.write((eol.join(keep) + eol).encode("utf-8"))
+            self.out.write(eol.join(keep) + eol)
             part.kept += len(keep)
 
     def close(self) -> None:
@@ -204,10 +217,11 @@ def normalise_range(
     part: Part,
     stop: bool = False,
     thorough: bool = False,
+    fast: bool = False,
 ) -> Part:
     """Write part.path from src[start:end] (start: 0 or just after a line feed)."""
     with src.open("rb") as f, part.path.open("wb") as out:
-        writer = _Writer(part, encoding, out, stop, thorough)
+        writer = _Writer(part, encoding, out, stop, thorough, fast)
         try:
             _scan(f, writer, start, end)
         except _Stop:
@@ -261,7 +275,7 @@ def _maybe_long(writer: _Writer, line: bytes, offset: int) -> None:
     if chars > MAX_LINE:
         writer.reject_long(chars)
     else:
-        writer.text(text)
+        writer.text(text.encode("utf-8"))
 
 
 def _long_line(
@@ -301,6 +315,8 @@ class Normalised:
     """The parts of a whole log, in order, with line numbers of the whole file."""
 
     parts: list[Part]
+    # converted by iconv: the characters it may give where Python's codec gives others
+    suspects: frozenset[str] | None = None
 
     def bases(self) -> Iterator[tuple[Part, int]]:
         """Each part with the number of lines before it."""
@@ -341,13 +357,21 @@ def safe_encoding(encoding: str) -> bool:
 
 
 def normalise(
-    src: Path, encoding: str, folder: Path, stop: bool = False, thorough: bool = False
+    src: Path,
+    encoding: str,
+    folder: Path,
+    stop: bool = False,
+    thorough: bool = False,
+    fast: bool = True,
 ) -> Normalised:
-    """Parts of src in folder, made by worker processes for a large file."""
+    """Parts of src in folder, made by worker processes for a large file. `fast`: a large
+    GB18030 log is converted by iconv where it agrees with Python (Normalised.suspects)."""
     size = src.stat().st_size
     cuts = _cuts(src, size, _workers()) if size >= PARALLEL_FROM else [0]
     ranges = list(zip(cuts, [*cuts[1:], size], strict=True))
     parts = [Part(folder / f"part{i}.txt", folder / f"side{i}.txt") for i in range(len(ranges))]
+    agreed = iconv.agreement() if fast and encoding == "gb18030" and len(ranges) > 1 else None
+    suspects = agreed[1] if agreed else None
     if len(ranges) == 1:
         return Normalised([normalise_range(src, encoding, 0, size, parts[0], stop, thorough)])
     procs: list[subprocess.Popen[str] | None] = []
@@ -355,7 +379,7 @@ def normalise(
         for (start, end), part in zip(ranges, parts, strict=True):
             argv = [sys.executable, "-I", "-S", __file__, str(src), encoding, str(start),
                     str(end), str(part.path), str(part.side), "stop" if stop else "reject",
-                    "thorough" if thorough else "quick"]  # fmt: skip
+                    "thorough" if thorough else "quick", "iconv" if agreed else "python"]  # fmt: skip
             try:
                 procs.append(
                     subprocess.Popen(
@@ -366,13 +390,13 @@ def normalise(
                 procs.append(None)
         for proc, (start, end), part in zip(procs, ranges, parts, strict=True):
             if not _collect(proc, part):  # no worker, or it failed: this range here
-                normalise_range(src, encoding, start, end, part, stop, thorough)
+                normalise_range(src, encoding, start, end, part, stop, thorough, bool(agreed))
     finally:
         for proc in procs:
             if proc is not None and proc.poll() is None:
                 proc.kill()
                 proc.wait()
-    return Normalised(parts)
+    return Normalised(parts, suspects)
 
 
 def _collect(proc: subprocess.Popen[str] | None, part: Part) -> bool:
@@ -464,13 +488,12 @@ def free_byte(*paths: Path) -> int | None:
 
 
 def _main(argv: list[str]) -> int:
-    """Worker: `logscan.py SRC ENCODING START END PART SIDE stop|reject thorough|quick` prints
-    the part's report."""
-    src, encoding, start, end, path, side, mode, care = argv
+    """Worker: `logscan.py SRC ENCODING START END PART SIDE stop|reject thorough|quick
+    iconv|python` prints the part's report."""
+    src, encoding, start, end, path, side, mode, care, how = argv
     part = Part(Path(path), Path(side))
-    normalise_range(
-        Path(src), encoding, int(start), int(end), part, mode == "stop", care == "thorough"
-    )
+    normalise_range(Path(src), encoding, int(start), int(end), part, mode == "stop",
+                    care == "thorough", how == "iconv")  # fmt: skip
     print(part.report())
     return 0
 

@@ -84,11 +84,13 @@ def parts_of(norm: logscan.Normalised) -> tuple[list[str], list[int], list[tuple
     return kept, norm.removed(), quoted
 
 
+@pytest.mark.parametrize("fast", [False, True], ids=["python", "iconv"])
 @pytest.mark.parametrize("seed", range(12))
 @pytest.mark.parametrize("block", [5, 64, logscan.BLOCK])
 def test_parts_hold_exactly_the_lines_of_the_model(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, block: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, block: int, fast: bool
 ) -> None:
+    """With iconv (`fast`) a block it refuses is decoded by Python: the same parts."""
     monkeypatch.setattr(logscan, "BLOCK", block)
     data = random_log(seed)
     src = tmp_path / "log.csv"
@@ -100,7 +102,9 @@ def test_parts_hold_exactly_the_lines_of_the_model(
         bounds = [*ranges[1:], len(data)]
         for i, (start, end) in enumerate(zip(ranges, bounds, strict=True)):
             part = logscan.Part(tmp_path / f"p{len(ranges)}{i}", tmp_path / f"s{len(ranges)}{i}")
-            parts.append(logscan.normalise_range(src, "gb18030", start, end, part, thorough=True))
+            parts.append(
+                logscan.normalise_range(src, "gb18030", start, end, part, thorough=True, fast=fast)
+            )
         norm = logscan.Normalised(parts)
         assert parts_of(norm) == (kept, removed, quoted)
         assert [(n, o) for n, o, _ in norm.bad()] == bad
