@@ -13,8 +13,9 @@ guessed (`stop`), stops the part there. A worker also takes out of its part
 the lines DuckDB must not split (`removed`, by their numbers):
 
 - an empty line (DuckDB would skip it, and every later line would be misnumbered);
-- a line with a quote, written to a side file with its number (the quoting is
-  undone by the text SQL, facts/logsql.py);
+- a line with a quote, or of more than WIDE_BYTES, written to a side file with
+  its number (the text SQL, facts/logsql.py, undoes the quoting and splits a
+  line of very many fields at once);
 - a line of more than MAX_LINE characters (`long`: a rejected line);
 - a line with an undecodable byte (`bad`).
 
@@ -47,6 +48,9 @@ else:  # a worker, run as a script: the module beside this one
 BLOCK = 1 << 19  # bytes read at a time; a line wholly inside one is under MAX_LINE characters
 MAX_LINE = 1 << 20  # characters; a longer line is a rejected line (as in tables.MAX_ROW_CHARS)
 LONG_BYTES = 4 * MAX_LINE + 4  # a line of more bytes has more than MAX_LINE characters
+# a line of more bytes goes to the side file: DuckDB's reader takes time quadratic in the
+# fields of a line with too many (100,000 fields: 40 s), the text SQL splits it at once
+WIDE_BYTES = 8 << 10
 PARALLEL_FROM = 8 << 20  # bytes: smaller files are done in this process
 WORKERS = 2  # at most
 # encodings in which the bytes \r and \n only ever stand for themselves; others are first
@@ -68,7 +72,7 @@ class Part:
     lines: int = 0  # lines in the range
     kept: int = 0  # lines written to `path`
     removed: list[int] = field(default_factory=list)  # lines not written to `path`
-    quoted: int = 0  # of them, lines written to `side`
+    quoted: int = 0  # of them, lines written to `side` (a quote, or wide)
     long: list[tuple[int, int]] = field(default_factory=list)  # (line, characters)
     bad: list[tuple[int, int, str]] = field(default_factory=list)  # (line, byte offset, reason)
     stopped: bool = False  # `stop` and a byte did not decode: the range was not finished
@@ -148,6 +152,7 @@ class _Writer:
                 text = text.replace(b"\r", b"\n")
         if (
             b'"' in text
+            or _has_wide(text)
             or text.startswith((b"\n", b"\r\n"))
             or text.endswith((b"\n\n", b"\n\r\n"))
             or (self.thorough and b"\n\n" in text)
@@ -172,7 +177,7 @@ class _Writer:
         for number, line in enumerate(lines, start=part.lines + 1):
             if eol != b"\n":
                 line = line.removesuffix(b"\r")
-            if line and b'"' not in line:
+            if line and b'"' not in line and len(line) <= WIDE_BYTES:
                 keep.append(line)
                 continue
             part.removed.append(number)
@@ -189,6 +194,16 @@ class _Writer:
     def close(self) -> None:
         if self.side is not None:
             self.side.close()
+
+
+def _has_wide(text: bytes) -> bool:
+    """Whether a line may be longer than WIDE_BYTES: some stretch of half that has no line end
+    (a few searches per block, none of them long)."""
+    step = WIDE_BYTES // 2
+    return any(
+        text.find(b"\n", i, i + step) < 0 and text.find(b"\r", i, i + step) < 0
+        for i in range(0, len(text) - step + 1, step)
+    )
 
 
 def _line_start(data: bytes, i: int) -> int:

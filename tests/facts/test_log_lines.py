@@ -314,13 +314,13 @@ def test_multibyte_characters_hold_no_line_end_byte(encoding: str) -> None:
     # these encodings no character that decodes is made of one (every two-byte sequence,
     # and a sweep of the four-byte ones)
     seqs = [bytes([a, b]) for a in range(0x80, 0x100) for b in range(0x00, 0x100)]
+    gb = encoding == "gb18030"  # four-byte codes: a digit second
     seqs += [
         bytes([a, b, c, d])
         for a in range(0x81, 0xFF, 3)
-        for b in range(0x00, 0x100, 1 if encoding == "gb18030" else 7)
+        for b in (range(0x30, 0x3A) if gb else range(0x00, 0x100, 7))
         for c in range(0x81, 0xFF, 5)
-        for d in range(0x00, 0x100, 1 if encoding == "gb18030" else 11)
-        if b in range(0x30, 0x3A) or encoding != "gb18030"
+        for d in range(0x00, 0x100, 1 if gb else 11)
     ]
     decoded = 0
     for seq in seqs:

@@ -1,9 +1,9 @@
 """The worker that turns a log's bytes into parts (facts/logscan.py), against a line-by-line model.
 
 Random logs mix line ends (a `\\r\\n` may straddle two read blocks), empty
-lines, quotes and undecodable bytes; read with tiny blocks and with the real
-ones, in one range or cut into several, the parts must hold exactly the
-lines the model keeps, each taken-out line must be listed with its number,
+lines, quotes, lines about WIDE_BYTES long and undecodable bytes; read with
+tiny blocks and with the real ones, in one range or cut into several, the
+parts must hold exactly the lines the model keeps, each taken-out line must be listed with its number,
 and each bad byte with its file offset.
 """
 
@@ -42,7 +42,7 @@ def model(data: bytes) -> tuple[list[str], list[int], list[tuple[int, str]], lis
         else:
             if not text:
                 removed.append(number)
-            elif '"' in text:
+            elif '"' in text or len(text.encode("utf-8")) > logscan.WIDE_BYTES:
                 removed.append(number)
                 quoted.append((number, text))
             else:
@@ -60,6 +60,9 @@ def random_log(seed: int) -> bytes:
             line = b""
         elif kind < 0.14:
             line = f'{n},"引号",x'.encode("gb18030")
+        elif kind < 0.16:  # wide: to the side file; a little wider or narrower than the limit
+            width = logscan.WIDE_BYTES + rnd.choice([-3, 0, 1, 2000])
+            line = f"{n},".encode() + b"z," * (width // 2 - 2) + b"end"[: width % 2 + 2]
         elif kind < 0.20:
             line = f"{n},坏".encode("gb18030") + rnd.choice([b"\xff", b"\x81", b"\x81\x20"]) + b",y"
         else:
