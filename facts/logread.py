@@ -136,6 +136,7 @@ def read_lines(
     rejected_lines = [(line_of(i, breaks), text) for i, text in rejected]
     removed = sorted(removed + [line for line, _ in rejected_lines])
     join, line = _numbering(con, removed, "g.rowid")
+    cut = _first_row_after(entry.header_row, true_lines(removed))
     _text_lines(con, norm, rejected_lines)
     odd = (
         f"(SELECT * FROM (SELECT {line} AS line, {ncols} AS n, "
@@ -147,7 +148,7 @@ def read_lines(
     )
     both = f"(SELECT * FROM {odd} UNION ALL SELECT * FROM {text})"
     con.execute("CREATE TEMP TABLE fixed AS " + classify(both, entry, index, ncols, formats))
-    _good_lines_view(con, entry, key, names, join, line)
+    _good_lines_view(con, entry, key, names, join, line, cut)
     counted = [f"c_{n}" for n in (key, "location", "status") if n == key or n in names]
     raw = counted + ["c_time"]
     check_suspects(con, norm, entry, " UNION ALL ".join(
@@ -291,8 +292,10 @@ def _good_lines_view(
     names: list[str],
     join: str,
     line: str,
+    cut: int,
 ) -> None:
-    """The view `lines`: the decided rows of lines0 with the distinct-value maps, and `fixed`."""
+    """The view `lines`: the decided rows of lines0 with the distinct-value maps, and `fixed`;
+    the view `days`: the same by day (line, key, day, t0, t1, n, keep, failed)."""
     trim = sql_str(TRIM)
     joins = [join]
     values = ", ".join(f"c_{n}" for n in (key, "location", "status") if n == key or n in names)
@@ -340,6 +343,40 @@ def _good_lines_view(
         SELECT line, key, ts, keep, failed, problem FROM fixed
         """
     )
+    # the same good lines by day, grouped once on the raw values before any join (the
+    # joins and the numbering then run on the groups, not on every line); a group's
+    # first line is its first row's, as lines are numbered in row order
+    raw = ", ".join(f"c_{n}" for n in (key, "location", "status") if n == key or n in names)
+    con.execute(
+        f"""
+        CREATE TEMP VIEW days AS
+        SELECT {line.replace("g.rowid", "g.r")} AS line, {key_sql} AS key, g.day, g.t0, g.t1,
+            g.n, {keep} AS keep, {failed} AS failed
+        FROM (
+            SELECT {raw}, CAST(ts AS DATE) AS day, min(ts) AS t0, max(ts) AS t1,
+                count(*)::BIGINT AS n, min(rowid) AS r
+            FROM lines0 WHERE NOT odd AND rowid >= {cut} GROUP BY ALL
+        ) g {" ".join(j.replace("g.rowid", "g.r") for j in joins)}
+        UNION ALL
+        {_fixed_days()}
+        """
+    )
+
+
+def _fixed_days() -> str:
+    """The good lines of `fixed` as one-line groups of `days`."""
+    return (
+        "SELECT line, key, CAST(ts AS DATE) AS day, ts AS t0, ts AS t1, 1::BIGINT AS n, keep, "
+        "failed FROM fixed WHERE problem IS NULL"
+    )
+
+
+def _first_row_after(header_row: int, breaks: list[int]) -> int:
+    """The first row (0-based rowid) whose line is past the header."""
+    row = 0
+    while line_of(row + 1, breaks) <= header_row:
+        row += 1
+    return row
 
 
 def read_text(
@@ -376,6 +413,7 @@ def read_text(
     con.execute("CREATE TEMP TABLE fixed AS " + classify(fields, entry, index, ncols, formats))
     con.execute("DROP TABLE textlines")
     con.execute("CREATE TEMP VIEW lines AS SELECT * FROM fixed")
+    con.execute(f"CREATE TEMP VIEW days AS {_fixed_days()}")
 
 
 def _free(parts: list[logscan.Part]) -> int:
@@ -393,6 +431,7 @@ def _free_of(*paths: Path) -> int:
 
 def drop_lines(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the view `lines` and the tables under it (their memory is freed)."""
+    con.execute("DROP VIEW IF EXISTS days")
     con.execute("DROP VIEW IF EXISTS lines")
     for table in ("lines0", "fixed", "textlines", "brk", "vals", "keytrim", "locmap",
                   "statusmap", "reject_errors", "reject_scans"):  # fmt: skip

@@ -359,17 +359,17 @@ def _aggregate(
     model: type[Fact] | None = None,
 ) -> LogResult:
     rejected = rejections(con, entry, headers, index)
-    good = "SELECT line, key, ts, failed, keep FROM lines WHERE problem IS NULL"
+    good = "SELECT line, key, day, t0, t1, n, failed, keep FROM days"
     if _has(con, "keymap"):  # values: {person_id: ...}
         good = (
-            "SELECT g.line, coalesce(m.dst, g.key) AS key, g.ts, g.failed, g.keep "
-            f"FROM ({good}) g LEFT JOIN keymap m ON g.key = m.src"
+            "SELECT g.line, coalesce(m.dst, g.key) AS key, g.day, g.t0, g.t1, g.n, g.failed, "
+            f"g.keep FROM ({good}) g LEFT JOIN keymap m ON g.key = m.src"
         )
     digest.start()
     # one pass: the days of the lines that count, and (keep false) those outside the location
     groups = con.execute(
-        "SELECT keep, key, CAST(ts AS DATE) AS day, strftime(min(ts), '%H:%M:%S'), "
-        "strftime(max(ts), '%H:%M:%S'), count(*)::BIGINT, count(*) FILTER (failed)::BIGINT, "
+        "SELECT keep, key, day, strftime(min(t0), '%H:%M:%S'), strftime(max(t1), '%H:%M:%S'), "
+        "sum(n)::BIGINT, coalesce(sum(n) FILTER (failed), 0)::BIGINT, "
         f"min(line) FROM ({good}) GROUP BY ALL ORDER BY key, day"
     ).fetchall()
     logread.drop_lines(con)  # their memory is freed before the facts are built
