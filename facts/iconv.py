@@ -107,16 +107,19 @@ def _invalid_codes() -> list[bytes]:
 
 
 def _differences(conv: Iconv, codes: list[bytes]) -> list[tuple[bytes, bytes | None]]:
-    """(code, iconv's UTF-8 or None) where iconv and Python differ."""
+    """(code, iconv's UTF-8 or None) where iconv and Python differ: compared a chunk at a
+    time (each code is a whole character, so a chunk decodes as its codes do), then one by
+    one in a chunk that differs."""
     out: list[tuple[bytes, bytes | None]] = []
     for i in range(0, len(codes), _CHUNK):
         chunk = codes[i : i + _CHUNK]
-        want = [_python(c) for c in chunk]
-        if None not in want and conv.convert(b"".join(chunk)) == b"".join(want):  # type: ignore[arg-type]
+        joined = b"".join(chunk)
+        want = _python(joined)
+        if want is not None and conv.convert(joined) == want:
             continue
-        for code, expected in zip(chunk, want, strict=True):
+        for code in chunk:
             got = conv.convert(code)
-            if got != expected:
+            if got != _python(code):
                 out.append((code, got))
     return out
 
