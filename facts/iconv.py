@@ -49,6 +49,11 @@ class Iconv:
             return None
         return ctypes.string_at(self._out, len(self._out) - outleft.value)
 
+    def close(self) -> None:
+        if self._cd:
+            self._lib.iconv_close(self._cd)
+            self._cd = ctypes.c_void_p(None)
+
 
 def open_gb18030() -> Iconv | None:
     """The C library's converter, or None (no iconv, or no GB18030 in it)."""
@@ -61,6 +66,7 @@ def open_gb18030() -> Iconv | None:
         ptr = ctypes.POINTER(ctypes.c_char_p)
         size = ctypes.POINTER(ctypes.c_size_t)
         lib.iconv.argtypes = [ctypes.c_void_p, ptr, size, ptr, size]
+        lib.iconv_close.argtypes = [ctypes.c_void_p]
     except (OSError, AttributeError, TypeError):
         return None
     handle = lib.iconv_open(b"UTF-8", b"GB18030")

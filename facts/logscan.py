@@ -194,6 +194,8 @@ class _Writer:
     def close(self) -> None:
         if self.side is not None:
             self.side.close()
+        if self.fast is not None:
+            self.fast.close()
 
 
 def _has_wide(text: bytes) -> bool:
