@@ -346,14 +346,13 @@ def _good_lines_view(
     # the same good lines by day, grouped once on the raw values before any join (the
     # joins and the numbering then run on the groups, not on every line); a group's
     # first line is its first row's, as lines are numbered in row order
-    raw = ", ".join(f"c_{n}" for n in (key, "location", "status") if n == key or n in names)
     con.execute(
         f"""
         CREATE TEMP VIEW days AS
         SELECT {line.replace("g.rowid", "g.r")} AS line, {key_sql} AS key, g.day, g.t0, g.t1,
             g.n, {keep} AS keep, {failed} AS failed
         FROM (
-            SELECT {raw}, CAST(ts AS DATE) AS day, min(ts) AS t0, max(ts) AS t1,
+            SELECT {values}, CAST(ts AS DATE) AS day, min(ts) AS t0, max(ts) AS t1,
                 count(*)::BIGINT AS n, min(rowid) AS r
             FROM lines0 WHERE NOT odd AND rowid >= {cut} GROUP BY ALL
         ) g {" ".join(j.replace("g.rowid", "g.r") for j in joins)}
