@@ -1,20 +1,30 @@
-"""DuckDB reads a log's normalised parts (facts/logscan.py) into the view `lines`.
+"""DuckDB reads a log's normalised parts (facts/logscan.py) into the views `lines` and `days`.
 
 `lines` (line, key, ts, keep, failed, problem) has one row per non-blank data
-line with its number in the file. It is built so that no per-line work is
-done twice and none in Python:
+line with its number in the file (for a log aggregated by day: only the lines
+the text SQL judged, among them every rejected one); `days` (line, key, day,
+t0, t1, n, keep, failed) the same lines by day. They are built so that no
+per-line work is done twice and none in Python:
 
-- DuckDB's CSV reader splits the parts into fields on both cores (table
-  `lines0`, rows in file order: a row's line is its rowid + 1 plus the lines
-  taken out before it). A line with the wrong number of fields is set aside
-  by the reader with its text (`store_rejects`).
+- DuckDB's CSV reader splits the parts into fields, and each row is numbered
+  in file order (`WITH ORDINALITY`, a streaming window: its pipeline runs on
+  one thread, in order). So each part is read by a query of its own, the
+  queries at once on their own connections: one core each. A row's line is
+  its number plus the rows of the parts before and the lines taken out before
+  it. A line with the wrong number of fields is set aside by the reader with
+  its text (`store_rejects`).
+- Table `lines0` holds, for a log aggregated by day, one row per group of
+  lines with the same raw values and day (first row, count, first and last
+  time): 10 M lines made 190k groups, never a table of lines. A log whose
+  every line counts (outages, per minute) keeps one row per line.
 - A line is decided there when its time parses in the log's own format and
   its key starts with no space: the key's trailing spaces, and whether a
   location counts or a status is a failure, are decided on the few distinct
   values (tables keytrim, locmap, statusmap), with the same SQL as for one line.
-- Every other line (a time to be read another way, a key to trim, the
-  reader's rejected lines, the lines with a quote the worker set aside) is
-  judged by the text SQL of facts/logsql.py (table `fixed`).
+- Every other line (a time to be read another way, a key to trim: its own
+  row in `lines0`; the reader's rejected lines; the lines with a quote the
+  worker set aside) is judged by the text SQL of facts/logsql.py (table
+  `fixed`).
 
 `read_text` is the plain way: every line through the text SQL.
 """
@@ -22,6 +32,7 @@ done twice and none in Python:
 from __future__ import annotations
 
 import bisect
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -118,24 +129,12 @@ def read_lines(
     key = LOG_FIELDS[entry.derive or "access_log"][0]
     names = used(entry, index)
     parts = [p for p in norm.parts if p.kept]
-    if parts:
-        _read_fields(con, parts, entry, index, ncols, delim, formats, key, names)
-    else:
-        types = {"location": "VARCHAR", "status": "VARCHAR"}
-        extra = "".join(f", c_{n} {types[n]}" for n in names if n in types)
-        con.execute(
-            f"CREATE TEMP TABLE lines0 (c_{key} VARCHAR, ts TIMESTAMP, odd BOOLEAN, "
-            f"c_time VARCHAR{extra})"
-        )
-    rejected = _rejected(con, parts)
-    (rows,) = con.execute("SELECT count(*) FROM lines0").fetchone() or (0,)
-    if rows + len(rejected) != sum(p.kept for p in parts):
-        raise Unread
+    rejected = _read_fields(con, parts, entry, index, ncols, delim, formats, key, names)
     removed = norm.removed()
     breaks = true_lines(removed)
     rejected_lines = [(line_of(i, breaks), text) for i, text in rejected]
     removed = sorted(removed + [line for line, _ in rejected_lines])
-    join, line = _numbering(con, removed, "g.rowid")
+    join, line = _numbering(con, removed, "g.r")
     cut = _first_row_after(entry.header_row, true_lines(removed))
     _text_lines(con, norm, rejected_lines)
     odd = (
@@ -158,6 +157,12 @@ def read_lines(
     ))  # fmt: skip
 
 
+def by_day(entry: FileEntry) -> bool:
+    """Whether the log is only aggregated by day (its lines0 grouped): an outage log's
+    runs need every line's minute."""
+    return entry.derive != "outages"
+
+
 def _read_fields(
     con: duckdb.DuckDBPyConnection,
     parts: list[logscan.Part],
@@ -168,72 +173,138 @@ def _read_fields(
     formats: list[str],
     key: str,
     names: list[str],
-) -> None:
-    """Table lines0: raw key, time parsed in the log's own format, `odd` (to the text SQL),
-    the raw time of an odd line, the raw location unless it is exactly one that counts
-    (fewer strings held), the raw status. An empty field is '' (the NULL string is a line
+) -> list[tuple[int, str]]:
+    """Table lines0 (see _part_sql), each part read by its own query, the queries at once on
+    their own connections (a query that numbers rows in order runs on one thread). Returns
+    the lines the CSV reader set aside: (number among the parts' lines, text)."""
+    sql = [_part_sql(part, entry, index, ncols, delim, formats, key, names) for part in parts]
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, len(parts))) as pool:
+            done = list(pool.map(_read_part, [con] * len(parts), range(len(parts)), parts, sql))
+        rejected: list[tuple[int, str]] = []
+        selects: list[str] = []
+        rows = lines = 0
+        for i, (part, (n, aside)) in enumerate(zip(parts, done, strict=True)):
+            if n + len(aside) != part.kept:
+                raise Unread
+            selects.append(f"SELECT * REPLACE (r + {rows} AS r) FROM lines0_{i}")
+            rejected += [(lines + line, text) for line, text in aside]
+            rows, lines = rows + n, lines + part.kept
+        if selects:
+            con.execute("CREATE TEMP TABLE lines0 AS " + " UNION ALL ".join(selects))
+        else:
+            types = {"location": "VARCHAR", "status": "VARCHAR"}
+            extra = "".join(f", c_{n} {types[n]}" for n in names if n in types)
+            con.execute(
+                f"CREATE TEMP TABLE lines0 (c_{key} VARCHAR, odd BOOLEAN, c_time VARCHAR{extra}, "
+                "ts TIMESTAMP, day DATE, t0 TIMESTAMP, t1 TIMESTAMP, n BIGINT, r BIGINT)"
+            )
+    finally:
+        for i in range(len(parts)):
+            con.execute(f"DROP TABLE IF EXISTS lines0_{i}")
+    return rejected
+
+
+def _part_sql(
+    part: logscan.Part,
+    entry: FileEntry,
+    index: dict[str, int],
+    ncols: int,
+    delim: str,
+    formats: list[str],
+    key: str,
+    names: list[str],
+) -> str:
+    """The rows of lines0 from one part: raw key, `odd` (to the text SQL), the raw time of an odd
+    line, the raw location unless it is exactly one that counts (fewer distinct values), the
+    raw status; the time parsed in the log's own format (ts; by day: day, first and last, t0
+    and t1), the count of lines n and the first row r (0-based among the part's rows, in
+    order). By day, the lines with equal values and day are one row; an odd line, and a line
+    that may be a header line, is its own. An empty field is '' (the NULL string is a line
     feed, never in a field)."""
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, ncols + 1)) + "}"
     csv = _csv(
-        [p.path for p in parts],
+        [part.path],
         f"delim = {sql_str(delim)}, columns = {columns}, nullstr = {sql_str(chr(10))}, "
         "store_rejects = true, strict_mode = true",
     )
+    fields = ", ".join(f"c{i}" for i in range(1, ncols + 1))
     raw = ", ".join(f"c{index[n]} AS c_{n}" for n in names)
-    out = [f"c_{key}", "ts", "odd", "CASE WHEN odd THEN c_time END AS c_time"]
+    out = [f"c_{key}", "odd", "CASE WHEN odd THEN c_time END AS c_time"]
     if "location" in names:  # a location that counts, exactly as written, is not kept: NULL
         exact = " OR ".join(f"c_location = {sql_str(v)}" for v in entry.location) or "false"
         out.append(f"CASE WHEN odd OR NOT ({exact}) THEN c_location END AS c_location")
     if "status" in names:
         out.append("c_status")
-    sql = f"""
-        CREATE TEMP TABLE lines0 AS
+    if by_day(entry):
+        # a row before the header's end has a number (in any part) no greater than its line's
+        alone = f"CASE WHEN odd OR o <= {entry.header_row} THEN o END"
+        out += [
+            f"{alone} AS alone",
+            "CASE WHEN NOT odd THEN CAST(ts AS DATE) END AS day",
+            "min(ts) AS t0, max(ts) AS t1, count(*)::BIGINT AS n, min(o) - 1 AS r",
+        ]
+        group = "GROUP BY ALL"
+    else:
+        out += ["ts", "NULL::DATE AS day, ts AS t0, ts AS t1, 1::BIGINT AS n, o - 1 AS r"]
+        group = ""
+    return f"""
         SELECT {", ".join(out)}
         FROM (
             SELECT *, ts IS NULL OR c_{key} = '' OR ord(c_{key}) IN {TRIM_CODES} AS odd
             FROM (
-                SELECT {raw}, try_strptime(c{index["time"]}, {sql_str(formats[0])}) AS ts
-                FROM {csv}
+                SELECT {raw}, try_strptime(c{index["time"]}, {sql_str(formats[0])}) AS ts, o
+                FROM {csv} WITH ORDINALITY AS t({fields}, o)
             )
         )
+        {group}
         """
-    # a row's line comes from its rowid: only a plan that stores the rows in the file's
-    # order (DuckDB says so with a batch insert) may number them so
-    plan = "\n".join(str(row[-1]) for row in con.execute("EXPLAIN " + sql).fetchall())
-    if "Batch Create Table As" not in plan:
-        raise Unread
-    con.execute(sql)
 
 
-def _rejected(con: duckdb.DuckDBPyConnection, parts: list[logscan.Part]) -> list[tuple[int, str]]:
-    """The lines the CSV reader set aside: (number among the parts' lines, text)."""
-    if (
-        not parts
-        or not con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'reject_errors'"
-        ).fetchone()[0]
-    ):  # type: ignore[index]
+def _read_part(
+    con: duckdb.DuckDBPyConnection, i: int, part: logscan.Part, sql: str
+) -> tuple[int, list[tuple[int, str]]]:
+    """Table lines0_<i>: one part's rows (`sql`) by a connection of its own; (rows read,
+    lines set aside)."""
+    cur = cursor(con)
+    try:
+        # a row's number is its line's only if the reader's rows are numbered as they come,
+        # in order: DuckDB says so with a streaming window (its pipeline runs on one thread)
+        plan = "\n".join(str(row[-1]) for row in cur.execute("EXPLAIN " + sql).fetchall())
+        if "Streaming Window" not in plan:
+            raise Unread
+        cur.execute(f"CREATE TABLE lines0_{i} AS {sql}")
+        (rows,) = cur.execute(f"SELECT coalesce(sum(n), 0) FROM lines0_{i}").fetchone() or (0,)
+        return int(rows), _rejected(cur, part)
+    finally:
+        cur.close()
+
+
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A connection of its own to con's database (its temporary tables are its own)."""
+    return con.cursor()
+
+
+def _rejected(cur: duckdb.DuckDBPyConnection, part: logscan.Part) -> list[tuple[int, str]]:
+    """The lines the CSV reader set aside in the one part this connection read: (number
+    among the part's lines, text)."""
+    (n,) = cur.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'reject_errors'"
+    ).fetchone() or (0,)
+    if not n:
         return []
-    base: dict[str, int] = {}
-    done = 0
-    for part in parts:
-        base[str(part.path)] = done
-        done += part.kept
-    rows = con.execute(
-        "SELECT s.file_path, e.line, any_value(e.csv_line) FROM reject_errors e "
+    rows = cur.execute(
+        "SELECT e.line, any_value(e.csv_line) FROM reject_errors e "
         "JOIN reject_scans s ON e.scan_id = s.scan_id AND e.file_id = s.file_id "
-        "GROUP BY s.file_path, e.line ORDER BY ALL"
+        "GROUP BY e.line ORDER BY ALL"
     ).fetchall()
-    shown: dict[str, dict[int, str]] = {}
-    for path, line, text in rows:
-        shown.setdefault(path, {})[int(line)] = text
+    shown = {int(line): text for line, text in rows}
     out: list[tuple[int, str]] = []
-    for path, lines in shown.items():
-        for line, text in _lines_of(Path(path), sorted(lines)).items():
-            # DuckDB shows a rejected line cut short (and after a \r\n starting with the \n)
-            if not text.startswith(lines[line].strip("\r\n")[:1000]):
-                raise Unread
-            out.append((base[path] + line, text))
+    for line, text in _lines_of(part.path, sorted(shown)).items():
+        # DuckDB shows a rejected line cut short (and after a \r\n starting with the \n)
+        if not text.startswith(shown[line].strip("\r\n")[:1000]):
+            raise Unread
+        out.append((line, text))
     return sorted(out)
 
 
@@ -327,6 +398,22 @@ def _good_lines_view(
         )
         joins.append("LEFT JOIN statusmap sm ON g.c_status = sm.src")
         failed = "sm.failed"
+    if by_day(entry):
+        # the groups by day, with the joins and the numbering on the groups, not on every
+        # line; a group's first line is its first row's, as lines are numbered in row order
+        con.execute(f"CREATE TEMP VIEW lines AS SELECT {_LINE_COLUMNS} FROM fixed")
+        con.execute(
+            f"""
+            CREATE TEMP VIEW days AS
+            SELECT {line} AS line, {key_sql} AS key, g.day, g.t0, g.t1, g.n, {keep} AS keep,
+                {failed} AS failed
+            FROM lines0 g {" ".join(joins)}
+            WHERE NOT g.odd AND g.r >= {cut}
+            UNION ALL
+            {_fixed_days()}
+            """
+        )
+        return
     ts = "g.ts"
     if entry.derive == "outages":
         ts = f"(epoch_us(g.ts) // {MINUTE_US})::INTEGER"
@@ -340,26 +427,12 @@ def _good_lines_view(
             WHERE NOT g.odd
         ) WHERE line > {entry.header_row}
         UNION ALL
-        SELECT line, key, ts, keep, failed, problem FROM fixed
+        SELECT {_LINE_COLUMNS} FROM fixed
         """
     )
-    # the same good lines by day, grouped once on the raw values before any join (the
-    # joins and the numbering then run on the groups, not on every line); a group's
-    # first line is its first row's, as lines are numbered in row order
-    con.execute(
-        f"""
-        CREATE TEMP VIEW days AS
-        SELECT {line.replace("g.rowid", "g.r")} AS line, {key_sql} AS key, g.day, g.t0, g.t1,
-            g.n, {keep} AS keep, {failed} AS failed
-        FROM (
-            SELECT {values}, CAST(ts AS DATE) AS day, min(ts) AS t0, max(ts) AS t1,
-                count(*)::BIGINT AS n, min(rowid) AS r
-            FROM lines0 WHERE NOT odd AND rowid >= {cut} GROUP BY ALL
-        ) g {" ".join(j.replace("g.rowid", "g.r") for j in joins)}
-        UNION ALL
-        {_fixed_days()}
-        """
-    )
+
+
+_LINE_COLUMNS = "line, key, ts, keep, failed, problem"
 
 
 def _fixed_days() -> str:

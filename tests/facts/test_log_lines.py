@@ -383,6 +383,11 @@ def test_lines_of_a_log_read_in_many_blocks_keep_their_numbers(
     good[-2] = row(n - 2, "2026/7/1 08:00:00", "")  # line n - 1
     long = row(n - 5, "2026/7/1 08:00:00", "3102876590", name="长" * 1_100_000)  # line n - 4
     good[n - 6] = long
+    # in the second part, numbered from the rows of the first: a line DuckDB sets aside, then
+    # a card's day of two lines, the first after it
+    good[n - 100] = "a,b,c"  # line n - 98
+    good[n - 50] = row(n - 50, "2026/9/3 10:00:00", "3102876599")  # line n - 48
+    good[n - 20] = row(n - 20, "2026/9/3 08:00:00", "3102876599")  # line n - 18
     data = gb([HEADER, *good, "", row(n, "2026/8/1 09:00:00", "3102876541")])
     data = data.replace(b"\x00", b"\x81\x20")  # a lead byte, then a space
     assert len(data) > 2 * 2 * logread.MAX_LINE_BYTES > logscan.PARALLEL_FROM
@@ -392,6 +397,7 @@ def test_lines_of_a_log_read_in_many_blocks_keep_their_numbers(
     assert [(r.row, r.reason) for r in report.rejected] == [
         (n // 2 + 2, "expected 8 fields, found 2"),
         (n // 2 + 9, "expected 8 fields, found 100001"),
+        (n - 98, "expected 8 fields, found 3"),
         (n - 7, f"cannot decode as gb18030: illegal multibyte sequence at byte {bad_at}"),
         (n - 4, f"line too long: {len(long):,} characters (limit 1,048,576)"),
         (n - 1, "missing required field"),
@@ -401,10 +407,14 @@ def test_lines_of_a_log_read_in_many_blocks_keep_their_numbers(
     assert first["3102876590@2026-07-02"] == 2
     assert first["3102876590@2026-07-01"] == 29
     assert first["H002@2026-08-01"] == n + 2  # after a blank line
+    late = [f for f in facts if f.id == "3102876599@2026-09-03"][0]
+    assert (late.provenance.row, late.entries, late.first_in) == (n - 48, 2, "08:00:00")
     # the quoted card is unquoted: line 1002 is counted with the other lines of its day
     day28 = [f for f in facts if f.id == "3102876590@2026-07-28"][0]
     assert day28.entries == 1 + sum(1 for i in range(1, n) if 1 + i % 28 == 28) - sum(
-        1 for i in (n // 2 + 1, n // 2 + 8, n - 8, n - 5, n - 2) if 1 + i % 28 == 28
+        1
+        for i in (n // 2 + 1, n // 2 + 8, n - 99, n - 49, n - 19, n - 8, n - 5, n - 2)
+        if 1 + i % 28 == 28
     )
     assert report.rows == n
 
@@ -424,19 +434,21 @@ def test_utf16_log_is_decoded_whole_then_read(folder: Folder) -> None:
     assert "cannot decode the log as utf-16" in info.value.message
 
 
-def test_a_plan_that_may_reorder_rows_is_not_numbered_by_rowid(
+def test_a_plan_that_may_reorder_rows_is_not_numbered_by_its_row_numbers(
     folder: Folder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # without insertion order kept, DuckDB's plan is no batch insert: the lines go through
-    # the text SQL, numbered in order, with the same result
+    # without DuckDB's optimizer the row numbers come from a window that is not the
+    # streaming one (run in order): the lines go through the text SQL, numbered in
+    # order, with the same result
     expected = summary(*load(folder, gb(LINES)))
-    real = logread._read_fields
+    real = logread.cursor
 
-    def unordered(con: Any, *args: Any) -> None:
-        con.execute("SET preserve_insertion_order = false")
-        real(con, *args)
+    def unordered(con: Any) -> Any:
+        cur = real(con)
+        cur.execute("PRAGMA disable_optimizer")
+        return cur
 
-    monkeypatch.setattr(logread, "_read_fields", unordered)
+    monkeypatch.setattr(logread, "cursor", unordered)
     texts = _spy(monkeypatch, logread, "read_text")
     assert summary(*load(folder, gb(LINES))) == expected
     assert texts == [1]
