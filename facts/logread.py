@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import bisect
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -129,7 +130,8 @@ def read_lines(
     key = LOG_FIELDS[entry.derive or "access_log"][0]
     names = used(entry, index)
     parts = [p for p in norm.parts if p.kept]
-    rejected = _read_fields(con, parts, entry, index, ncols, delim, formats, key, names)
+    layout = _Layout(entry, index, ncols, delim, formats, key, names)
+    rejected = _read_fields(con, parts, layout)
     removed = norm.removed()
     breaks = true_lines(removed)
     rejected_lines = [(line_of(i, breaks), text) for i, text in rejected]
@@ -163,21 +165,27 @@ def by_day(entry: FileEntry) -> bool:
     return entry.derive != "outages"
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """A log's columns as read: the fields used (`names`, their columns in `index`), the
+    key field, the time formats (the log's own first)."""
+
+    entry: FileEntry
+    index: dict[str, int]
+    ncols: int
+    delim: str
+    formats: list[str]
+    key: str
+    names: list[str]
+
+
 def _read_fields(
-    con: duckdb.DuckDBPyConnection,
-    parts: list[logscan.Part],
-    entry: FileEntry,
-    index: dict[str, int],
-    ncols: int,
-    delim: str,
-    formats: list[str],
-    key: str,
-    names: list[str],
+    con: duckdb.DuckDBPyConnection, parts: list[logscan.Part], layout: _Layout
 ) -> list[tuple[int, str]]:
     """Table lines0 (see _part_sql), each part read by its own query, the queries at once on
     their own connections (a query that numbers rows in order runs on one thread). Returns
     the lines the CSV reader set aside: (number among the parts' lines, text)."""
-    sql = [_part_sql(part, entry, index, ncols, delim, formats, key, names) for part in parts]
+    sql = [_part_sql(part, layout) for part in parts]
     try:
         with ThreadPoolExecutor(max_workers=max(1, len(parts))) as pool:
             done = list(pool.map(_read_part, [con] * len(parts), range(len(parts)), parts, sql))
@@ -194,9 +202,9 @@ def _read_fields(
             con.execute("CREATE TEMP TABLE lines0 AS " + " UNION ALL ".join(selects))
         else:
             types = {"location": "VARCHAR", "status": "VARCHAR"}
-            extra = "".join(f", c_{n} {types[n]}" for n in names if n in types)
+            extra = "".join(f", c_{n} {types[n]}" for n in layout.names if n in types)
             con.execute(
-                f"CREATE TEMP TABLE lines0 (c_{key} VARCHAR, odd BOOLEAN, c_time VARCHAR{extra}, "
+                f"CREATE TEMP TABLE lines0 (c_{layout.key} VARCHAR, odd BOOLEAN, c_time VARCHAR{extra}, "
                 "ts TIMESTAMP, day DATE, t0 TIMESTAMP, t1 TIMESTAMP, n BIGINT, r BIGINT)"
             )
     finally:
@@ -205,16 +213,7 @@ def _read_fields(
     return rejected
 
 
-def _part_sql(
-    part: logscan.Part,
-    entry: FileEntry,
-    index: dict[str, int],
-    ncols: int,
-    delim: str,
-    formats: list[str],
-    key: str,
-    names: list[str],
-) -> str:
+def _part_sql(part: logscan.Part, layout: _Layout) -> str:
     """The rows of lines0 from one part: raw key, `odd` (to the text SQL), the raw time of an odd
     line, the raw location unless it is exactly one that counts (fewer distinct values), the
     raw status; the time parsed in the log's own format (ts; by day: day, first and last, t0
@@ -222,6 +221,10 @@ def _part_sql(
     order). By day, the lines with equal values and day are one row; an odd line, and a line
     that may be a header line, is its own. An empty field is '' (the NULL string is a line
     feed, never in a field)."""
+    entry, index, ncols, key, names = (
+        layout.entry, layout.index, layout.ncols, layout.key, layout.names
+    )  # fmt: skip
+    delim, formats = layout.delim, layout.formats
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, ncols + 1)) + "}"
     csv = _csv(
         [part.path],
