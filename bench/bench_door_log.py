@@ -284,7 +284,10 @@ def main() -> None:
     print("\ntargets (issue 14):")
     for r in results:
         ratio = r["marginal"] / r["bare"]
-        print(f"  {r['rows']:>12,} rows: marginal / bare = {ratio:.2f} (target <= 1.5, median "
+        # the ratio's target is at 10 M rows: at 1 M the bare aggregation takes about a second
+        # and lvyue's fixed costs (its ~95k facts, the rules) are most of its time
+        target = "target <= 1.5" if r["rows"] >= 10_000_000 else "target only at 10 M rows"
+        print(f"  {r['rows']:>12,} rows: marginal / bare = {ratio:.2f} ({target}, median "
               f"round), peak RSS {r['rss']:.0f} MB (highest; target <= 1024)")  # fmt: skip
     if len(results) >= 2:
         a, b = results[0], results[-1]
