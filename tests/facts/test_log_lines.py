@@ -272,11 +272,13 @@ def _refuse(*args: Any, **kwargs: Any) -> None:
     raise logread.Unread
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize(("seed", "n"), [(1, 400), (2, 400), (3, 400), (4, 110_000)])
 def test_fields_split_by_duckdb_equal_the_text_sql(
-    folder: Folder, monkeypatch: pytest.MonkeyPatch, seed: int
+    folder: Folder, monkeypatch: pytest.MonkeyPatch, seed: int, n: int
 ) -> None:
-    data = odd_log(seed)
+    # n = 110,000: two parts, read by two queries at once, each numbering its own rows
+    data = odd_log(seed, n)
+    assert (len(data) > logscan.PARALLEL_FROM) == (n > 400)
     texts = _spy(monkeypatch, logread, "read_text")
     direct = summary(*load(folder, data))
     assert texts == []  # DuckDB's CSV reader, odd lines to the text SQL
