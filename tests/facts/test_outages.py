@@ -239,3 +239,24 @@ def test_a_missing_status_column_is_fatal(folder: Callable[..., Path]) -> None:
         load(folder, [], data=data)
     assert (info.value.file, info.value.field) == ("probes.csv", "status")
     assert "column '状态' not found" in info.value.message
+
+
+def test_a_big_log_read_in_two_parts_keeps_every_line_number(folder: Callable[..., Path]) -> None:
+    # over 8 MB: two parts, each read by a DuckDB query of its own numbering its rows; the
+    # second part's lines are numbered after the first's (line i of `lines` is line i + 2)
+    n = 220_000
+    lines = probes("核心交换", T0, n, failed=range(200_000, 200_030))
+    lines[150_000] = "核心交换,2026-10-01 08:00:17,正常"  # a field short, in the second part
+    data = ("\n".join([HEADER, *lines]) + "\n").encode("utf-8")
+    assert len(data) > 8 << 20
+    ev, report, spans = load(folder, lines, data=data)
+    assert [(r.row, r.reason) for r in report.rejected] == [
+        (150_002, "expected 4 fields, found 3")
+    ]
+    late = [f for f in ev.facts["outage"] if f.start == T0 + dt.timedelta(minutes=200_000)]
+    assert [(f.provenance.row, f.provenance.derived_from, f.minutes) for f in late] == [
+        (200_002, 30, 30)
+    ]
+    # the rejected line's minute is a missing probe: a one-minute failure of its own
+    assert (T0 + dt.timedelta(minutes=150_000), 1) in [(s, m) for _, s, _, m in spans]
+    assert (report.rows, report.log.aggregated) == (n, n - 1)
