@@ -250,9 +250,7 @@ def test_a_big_log_read_in_two_parts_keeps_every_line_number(folder: Callable[..
     data = ("\n".join([HEADER, *lines]) + "\n").encode("utf-8")
     assert len(data) > 8 << 20
     ev, report, spans = load(folder, lines, data=data)
-    assert [(r.row, r.reason) for r in report.rejected] == [
-        (150_002, "expected 4 fields, found 3")
-    ]
+    assert [(r.row, r.reason) for r in report.rejected] == [(150_002, "expected 4 fields, found 3")]
     late = [f for f in ev.facts["outage"] if f.start == T0 + dt.timedelta(minutes=200_000)]
     assert [(f.provenance.row, f.provenance.derived_from, f.minutes) for f in late] == [
         (200_002, 30, 30)
