@@ -178,14 +178,62 @@ class _Layout:
     key: str
     names: list[str]
 
+    def part_sql(self, part: logscan.Part) -> str:
+        """The rows of lines0 from one part: raw key, `odd` (to the text SQL), the raw time
+        of an odd line, the raw location unless it is exactly one that counts (fewer distinct
+        values), the raw status; the time parsed in the log's own format (ts; by day: day,
+        first and last, t0 and t1), the count of lines n and the first row r (0-based among
+        the part's rows, in order). By day, the lines with equal values and day are one row;
+        an odd line, and a line that may be a header line, is its own. An empty field is ''
+        (the NULL string is a line feed, never in a field)."""
+        entry, index, ncols, key, names = self.entry, self.index, self.ncols, self.key, self.names
+        columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, ncols + 1)) + "}"
+        csv = _csv(
+            [part.path],
+            f"delim = {sql_str(self.delim)}, columns = {columns}, nullstr = {sql_str(chr(10))}, "
+            "store_rejects = true, strict_mode = true",
+        )
+        fields = ", ".join(f"c{i}" for i in range(1, ncols + 1))
+        fmt = sql_str(self.formats[0])
+        raw = ", ".join(f"c{index[n]} AS c_{n}" for n in names)
+        out = [f"c_{key}", "odd", "CASE WHEN odd THEN c_time END AS c_time"]
+        if "location" in names:  # a location that counts, exactly as written, is not kept: NULL
+            exact = " OR ".join(f"c_location = {sql_str(v)}" for v in entry.location) or "false"
+            out.append(f"CASE WHEN odd OR NOT ({exact}) THEN c_location END AS c_location")
+        if "status" in names:
+            out.append("c_status")
+        if by_day(entry):
+            # a row before the header's end has a number (in any part) no greater than its line's
+            alone = f"CASE WHEN odd OR o <= {entry.header_row} THEN o END"
+            out += [
+                f"{alone} AS alone",
+                "CASE WHEN NOT odd THEN CAST(ts AS DATE) END AS day",
+                "min(ts) AS t0, max(ts) AS t1, count(*)::BIGINT AS n, min(o) - 1 AS r",
+            ]
+            group = "GROUP BY ALL"
+        else:
+            out += ["ts", "1::BIGINT AS n", "o - 1 AS r"]
+            group = ""
+        return f"""
+            SELECT {", ".join(out)}
+            FROM (
+                SELECT *, ts IS NULL OR c_{key} = '' OR ord(c_{key}) IN {TRIM_CODES} AS odd
+                FROM (
+                    SELECT {raw}, try_strptime(c{index["time"]}, {fmt}) AS ts, o
+                    FROM {csv} WITH ORDINALITY AS t({fields}, o)
+                )
+            )
+            {group}
+            """
+
 
 def _read_fields(
     con: duckdb.DuckDBPyConnection, parts: list[logscan.Part], layout: _Layout
 ) -> list[tuple[int, str]]:
-    """Table lines0 (see _part_sql), each part read by its own query, the queries at once on
-    their own connections (a query that numbers rows in order runs on one thread). Returns
-    the lines the CSV reader set aside: (number among the parts' lines, text)."""
-    sql = [_part_sql(part, layout) for part in parts]
+    """Table lines0 (see _Layout.part_sql), each part read by its own query, the queries at
+    once on their own connections (a query that numbers rows in order runs on one thread).
+    Returns the lines the CSV reader set aside: (number among the parts' lines, text)."""
+    sql = [layout.part_sql(part) for part in parts]
     try:
         with ThreadPoolExecutor(max_workers=max(1, len(parts))) as pool:
             done = list(pool.map(_read_part, [con] * len(parts), range(len(parts)), parts, sql))
@@ -204,64 +252,14 @@ def _read_fields(
             types = {"location": "VARCHAR", "status": "VARCHAR"}
             extra = "".join(f", c_{n} {types[n]}" for n in layout.names if n in types)
             con.execute(
-                f"CREATE TEMP TABLE lines0 (c_{layout.key} VARCHAR, odd BOOLEAN, c_time VARCHAR{extra}, "
-                "ts TIMESTAMP, day DATE, t0 TIMESTAMP, t1 TIMESTAMP, n BIGINT, r BIGINT)"
+                f"CREATE TEMP TABLE lines0 (c_{layout.key} VARCHAR, odd BOOLEAN, "
+                f"c_time VARCHAR{extra}, ts TIMESTAMP, day DATE, t0 TIMESTAMP, t1 TIMESTAMP, "
+                "n BIGINT, r BIGINT)"
             )
     finally:
         for i in range(len(parts)):
             con.execute(f"DROP TABLE IF EXISTS lines0_{i}")
     return rejected
-
-
-def _part_sql(part: logscan.Part, layout: _Layout) -> str:
-    """The rows of lines0 from one part: raw key, `odd` (to the text SQL), the raw time of an odd
-    line, the raw location unless it is exactly one that counts (fewer distinct values), the
-    raw status; the time parsed in the log's own format (ts; by day: day, first and last, t0
-    and t1), the count of lines n and the first row r (0-based among the part's rows, in
-    order). By day, the lines with equal values and day are one row; an odd line, and a line
-    that may be a header line, is its own. An empty field is '' (the NULL string is a line
-    feed, never in a field)."""
-    entry, index, ncols, key, names = (
-        layout.entry, layout.index, layout.ncols, layout.key, layout.names
-    )  # fmt: skip
-    delim, formats = layout.delim, layout.formats
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, ncols + 1)) + "}"
-    csv = _csv(
-        [part.path],
-        f"delim = {sql_str(delim)}, columns = {columns}, nullstr = {sql_str(chr(10))}, "
-        "store_rejects = true, strict_mode = true",
-    )
-    fields = ", ".join(f"c{i}" for i in range(1, ncols + 1))
-    raw = ", ".join(f"c{index[n]} AS c_{n}" for n in names)
-    out = [f"c_{key}", "odd", "CASE WHEN odd THEN c_time END AS c_time"]
-    if "location" in names:  # a location that counts, exactly as written, is not kept: NULL
-        exact = " OR ".join(f"c_location = {sql_str(v)}" for v in entry.location) or "false"
-        out.append(f"CASE WHEN odd OR NOT ({exact}) THEN c_location END AS c_location")
-    if "status" in names:
-        out.append("c_status")
-    if by_day(entry):
-        # a row before the header's end has a number (in any part) no greater than its line's
-        alone = f"CASE WHEN odd OR o <= {entry.header_row} THEN o END"
-        out += [
-            f"{alone} AS alone",
-            "CASE WHEN NOT odd THEN CAST(ts AS DATE) END AS day",
-            "min(ts) AS t0, max(ts) AS t1, count(*)::BIGINT AS n, min(o) - 1 AS r",
-        ]
-        group = "GROUP BY ALL"
-    else:
-        out += ["ts", "NULL::DATE AS day, ts AS t0, ts AS t1, 1::BIGINT AS n, o - 1 AS r"]
-        group = ""
-    return f"""
-        SELECT {", ".join(out)}
-        FROM (
-            SELECT *, ts IS NULL OR c_{key} = '' OR ord(c_{key}) IN {TRIM_CODES} AS odd
-            FROM (
-                SELECT {raw}, try_strptime(c{index["time"]}, {sql_str(formats[0])}) AS ts, o
-                FROM {csv} WITH ORDINALITY AS t({fields}, o)
-            )
-        )
-        {group}
-        """
 
 
 def _read_part(
