@@ -16,6 +16,8 @@ present, else getrusage of the child):
   DuckDB Latin-1   DuckDB on the GB18030 bytes as Latin-1 (no transcoding, no checks)
   pandas           a pandas script (skipped with a message when pandas is not
                    installed: it is a benchmark-only dependency, not lvyue's)
+  ingest           lvyue's first stage alone: its worker processes decode and
+                   check the log into UTF-8 parts (MB/s; issue 14 asks >= 300)
 
 with the ratio to iconv + DuckDB ("bare") and MB/s of log, the person-day
 count each found (lvyue's onsite_day facts must equal the bare count), and the
@@ -154,6 +156,17 @@ def child_pandas(log: str) -> None:
     print(json.dumps({"days": len(days)}))
 
 
+def child_ingest(log: str, out: str) -> None:
+    """lvyue's first stage alone: the log decoded, checked and cut into UTF-8 parts by its
+    worker processes (facts/logscan.py, as `lvyue check` runs it, iconv check included)."""
+    from lvyue.facts import logscan
+
+    t0 = time.perf_counter()
+    norm = logscan.normalise(Path(log), "gb18030", Path(out))
+    wall = time.perf_counter() - t0
+    print(json.dumps({"wall": wall, "parts": len(norm.parts), "lines": norm.lines}))
+
+
 def _q(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
@@ -179,11 +192,15 @@ def lvyue_check(folder: Path, out: Path) -> tuple[dict[str, float | str], dict]:
     # this tree's CLI module (not the installed `lvyue` script, which runs the installed tree)
     argv = [sys.executable, "-m", "lvyue.engine.cli.main", "check", str(folder), "--pack", str(PACK),
             "--half", "2026H2", "--format", "json", "-o", str(out)]  # fmt: skip
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    m = measure(argv, env)
+    m = measure(argv, _tree_env())
     data = json.loads(out.read_text(encoding="utf-8"))
     (entry,) = [e for e in data["manifest"] if e["file"] == LOG]
     return m, entry
+
+
+def _tree_env() -> dict[str, str]:
+    """This tree's lvyue first on the path."""
+    return dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
 
 
 def run_size(rows: int, tmp: Path, repeat: int) -> dict[str, object]:
@@ -213,6 +230,15 @@ def run_size(rows: int, tmp: Path, repeat: int) -> dict[str, object]:
     if repeat > 1:
         print("  rounds, marginal / bare: " + ", ".join(
             f"{r[1]:.2f}s / {r[2]:.2f}s = {r[0]:.2f}" for r in rounds) + " (median below)")  # fmt: skip
+    ingest = []  # lvyue's decode stage alone, in a process of its own, `repeat` times
+    for _ in range(repeat):
+        parts = tmp / "ingest"
+        parts.mkdir()
+        m = measure([me, __file__, "--child", "ingest", str(log), str(parts)], _tree_env())
+        shutil.rmtree(parts)
+        ingest.append(json.loads(str(m["out"])))
+    ingest.sort(key=lambda r: r["wall"])
+    decode = ingest[len(ingest) // 2]
     pytrans = measure([me, __file__, "--child", "transcode", str(log), str(utf8)])
     utf8.unlink()
     latin1 = measure([me, __file__, "--child", "duckdb", str(log), "1"])
@@ -249,6 +275,10 @@ def run_size(rows: int, tmp: Path, repeat: int) -> dict[str, object]:
     print(f"  lvyue check whole: {float(big['wall']):.2f}s on this folder, "
           f"{float(small['wall']):.2f}s on the example; iconv {float(iconv['wall']):.2f}s "
           f"({float(iconv['rss']):.0f} MB) + DuckDB {float(duck['wall']):.2f}s")  # fmt: skip
+    print(f"  ingest (lvyue's workers decode and check the log into UTF-8 parts): "
+          f"{decode['wall']:.2f}s, {mb / decode['wall']:.0f} MB/s with {decode['parts']} "
+          f"parts (median of {repeat}; target >= 300 MB/s), "
+          f"{float(iconv['wall']) / decode['wall']:.1f}x iconv's one process")  # fmt: skip
     print(
         f"  log: rows {entry['rows']:,}, rejected {len(entry['rejected'])}, "
         f"onsite_day facts {entry['facts']:,}"
@@ -274,9 +304,9 @@ def main() -> None:
     args = ap.parse_args()
     if args.child:
         which, *rest = args.child
-        {"duckdb": child_duckdb, "transcode": child_python_transcode, "pandas": child_pandas}[
-            which
-        ](*rest)
+        children = {"duckdb": child_duckdb, "transcode": child_python_transcode,
+                    "pandas": child_pandas, "ingest": child_ingest}  # fmt: skip
+        children[which](*rest)
         return
     with tempfile.TemporaryDirectory(prefix="lvyue-bench-door-") as name:
         tmp = Path(name)
